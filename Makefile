@@ -1,0 +1,51 @@
+# The front door: every command people and CI run. `make test` is what .ci/run calls.
+
+# go.mod pins a toolchain without known holes; let the go command fetch it from the
+# module proxy even where the machine's Go defaults to GOTOOLCHAIN=local.
+export GOTOOLCHAIN := auto
+
+GO    ?= go
+TEMPL := $(GO) tool templ
+FUZZTIME ?= 60s
+
+.PHONY: run build generate check-generated lint unit fuzz-short fuzz e2e e2e-deps vulncheck test bench
+
+run: ## start the console on 127.0.0.1:8080 with the embedded SQLite store in ./data
+	$(GO) run ./cmd/console
+
+build:
+	$(GO) build -o bin/ ./cmd/...
+
+generate: ## regenerate templ views
+	$(TEMPL) generate -path views
+
+check-generated: ## fail when the committed templ output is stale
+	scripts/check-generated.sh
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './.cache/*')); \
+	  if [ -n "$$out" ]; then echo "gofmt wants to change:"; echo "$$out"; exit 1; fi
+
+unit:
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /e2e)
+
+fuzz-short: ## a few seconds of every fuzz target, on top of the committed corpus
+	scripts/fuzz.sh 5s
+
+fuzz: ## longer fuzzing: make fuzz FUZZTIME=10m
+	scripts/fuzz.sh $(FUZZTIME)
+
+e2e-deps: ## the Playwright driver from npm and Chromium from Debian
+	scripts/e2e-deps.sh
+
+e2e: e2e-deps
+	$(GO) test -count=1 -timeout 10m ./e2e/...
+
+vulncheck: ## govulncheck with a database built from the module proxy
+	scripts/vulncheck.sh
+
+test: check-generated lint unit fuzz-short e2e vulncheck
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -count=6 $$($(GO) list ./... | grep -v /e2e)

@@ -1,0 +1,297 @@
+package pricing
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+)
+
+// Compute prices a request with a price book: a quote, or a [*ValidationError] that
+// lists every problem of the request.
+func Compute(b *Book, req Request) (Quote, error) {
+	if err := validate(b, req); err != nil {
+		return Quote{}, err
+	}
+	q := Quote{
+		Currency:  b.Currency,
+		PriceBook: BookRef{Version: b.Version, Effective: b.Effective},
+		Items:     make([]QuotedItem, 0, len(req.Items)),
+	}
+	acc := newAccountUsage()
+	for _, it := range req.Items {
+		var qi QuotedItem
+		switch it.Product {
+		case ProductSSM:
+			qi = b.quoteSSM(it)
+			acc.hasSSM = true
+		case ProductKMS:
+			qi = b.quoteKMS(it)
+			acc.addKMS(it)
+		case ProductLegacy:
+			qi = b.quoteLegacy(it)
+			acc.addLegacy(it)
+		}
+		q.Orderable = q.Orderable || qi.Orderable
+		q.Totals.Monthly = addMoney(q.Totals.Monthly, qi.Monthly)
+		q.Totals.Upfront = addMoney(q.Totals.Upfront, qi.Upfront)
+		q.Items = append(q.Items, qi)
+	}
+	q.AccountLines = b.accountLines(acc)
+	for _, l := range q.AccountLines {
+		q.Totals.Monthly = addMoney(q.Totals.Monthly, l.Amount)
+	}
+	b.explain(&q, acc)
+	return q, nil
+}
+
+// accountUsage gathers what is billed per account (KMS calls, one free tier) or per
+// region (old-billing calls, and the KMS key quota) across a quote's items, in the
+// order regions first appear.
+type accountUsage struct {
+	hasKMS, hasSSM, hasLegacy bool
+	kmsCalls                  []regionCount
+	legacyCalls               []regionCount
+	customerKeys              []regionCount
+	legacyCredentials         int64
+	buf                       [3][4]regionCount // backing for the lists, so small quotes allocate none
+}
+
+func newAccountUsage() *accountUsage {
+	a := &accountUsage{}
+	a.kmsCalls, a.legacyCalls, a.customerKeys = a.buf[0][:0], a.buf[1][:0], a.buf[2][:0]
+	return a
+}
+
+type regionCount struct {
+	region string
+	n      int64
+}
+
+func addTo(list []regionCount, region string, n int64) []regionCount {
+	for i := range list {
+		if list[i].region == region {
+			list[i].n += n
+			return list
+		}
+	}
+	return append(list, regionCount{region, n})
+}
+
+func (a *accountUsage) addKMS(it Item) {
+	a.hasKMS = true
+	a.kmsCalls = addTo(a.kmsCalls, it.Region, it.APICalls)
+	a.customerKeys = addTo(a.customerKeys, it.Region, it.CustomerKeys)
+}
+
+func (a *accountUsage) addLegacy(it Item) {
+	a.hasLegacy = true
+	a.legacyCalls = addTo(a.legacyCalls, it.Region, it.APICalls)
+	a.legacyCredentials += it.Credentials
+}
+
+func (b *Book) quoteSSM(it Item) QuotedItem {
+	region, _ := b.Region(it.Region)
+	edIndex := 0
+	if it.Edition != "" {
+		for i := range b.SSM.Editions {
+			if b.SSM.Editions[i].ID == it.Edition {
+				edIndex = i
+			}
+		}
+	}
+	ed := &b.SSM.Editions[edIndex]
+	it.Edition = ed.ID
+	group := region.SSMGroup
+	packages := (it.Credentials + ed.CredentialsPerPackage - 1) / ed.CredentialsPerPackage
+	sizing := &SSMSizing{
+		Group:               group,
+		GroupName:           b.GroupName(group),
+		Edition:             ed.ID,
+		Packages:            packages,
+		IncludedCredentials: packages * ed.CredentialsPerPackage,
+		TotalQPS:            packages*ed.QPSPerPackage + it.QPSUnits*b.SSM.QPSUnit.QPS,
+		Billing:             it.Billing,
+		TermMonths:          it.TermMonths,
+	}
+	note := ""
+	if it.Credentials != sizing.IncludedCredentials {
+		note = fmt.Sprintf("%s credentials need %s", count(it.Credentials), plural(packages, "package", "packages"))
+	}
+	lines := make([]Line, 1, 2)
+	lines[0] = line(b.notes.ssmPackageLine[edIndex], decimal.NewFromInt(packages), "package-month", ed.Monthly[group], note)
+	if it.QPSUnits > 0 {
+		lines = append(lines, line(b.notes.ssmQPSLine[0], decimal.NewFromInt(it.QPSUnits), "unit-month", b.SSM.QPSUnit.Monthly[group], ""))
+	}
+	monthly := sum(lines)
+	return QuotedItem{
+		Product:    ProductSSM,
+		Name:       "Secrets Manager " + ed.Name,
+		Region:     region.ID,
+		RegionName: region.Name,
+		Orderable:  true,
+		Lines:      lines,
+		Monthly:    monthly,
+		Upfront:    monthly.Mul(decimal.NewFromInt(it.TermMonths)),
+		SSM:        sizing,
+		Input:      it,
+	}
+}
+
+func (b *Book) quoteKMS(it Item) QuotedItem {
+	region, _ := b.Region(it.Region)
+	if it.Days == 0 {
+		it.Days = DefaultDays
+	}
+	// Key-days fit an int64 easily: at most 1,000,000 keys x 31 days.
+	keyDays := func(keys int64) decimal.Decimal { return decimal.NewFromInt(keys * it.Days) }
+	lines := []Line{
+		line("Customer managed CMKs: "+plural(it.CustomerKeys, "key", "keys")+" × "+plural(it.Days, "day", "days"),
+			keyDays(it.CustomerKeys), "key-day", b.KMS.CustomerKeyPerDay, ""),
+		line("Tencent Cloud managed CMKs: "+plural(it.ManagedKeys, "key", "keys"),
+			keyDays(it.ManagedKeys), "key-day", b.KMS.ManagedKeyPerDay, freeNote(b.KMS.ManagedKeyPerDay, "free")),
+		line("CMKs in scheduled deletion: "+plural(it.PendingDeletionKeys, "key", "keys"),
+			keyDays(it.PendingDeletionKeys), "key-day", b.KMS.PendingDeletionKeyPerDay,
+			freeNote(b.KMS.PendingDeletionKeyPerDay, "not billed while scheduled for deletion")),
+	}
+	monthly := sum(lines)
+	return QuotedItem{
+		Product:    ProductKMS,
+		Name:       "Key Management Service",
+		Region:     region.ID,
+		RegionName: region.Name,
+		Orderable:  true,
+		Lines:      lines,
+		Monthly:    monthly,
+		Upfront:    decimal.Zero,
+		Input:      it,
+	}
+}
+
+func freeNote(price decimal.Decimal, note string) string {
+	if price.IsZero() {
+		return note
+	}
+	return ""
+}
+
+func (b *Book) quoteLegacy(it Item) QuotedItem {
+	region, _ := b.Region(it.Region)
+	lines := []Line{line(
+		fmt.Sprintf("Credential storage: %s", plural(it.Credentials, "credential", "credentials")),
+		decimal.NewFromInt(it.Credentials), "credential-month", b.Legacy.CredentialPerMonth, "")}
+	monthly := sum(lines)
+	return QuotedItem{
+		Product:    ProductLegacy,
+		Name:       "Secrets Manager, old billing",
+		Region:     region.ID,
+		RegionName: region.Name,
+		Orderable:  false,
+		Lines:      lines,
+		Monthly:    monthly,
+		Upfront:    decimal.Zero,
+		Input:      it,
+	}
+}
+
+// accountLines prices the calls: KMS calls of all regions as one line with one free
+// tier, and old-billing calls as one line per region, each with its minimum.
+func (b *Book) accountLines(a *accountUsage) []Line {
+	lines := make([]Line, 0, len(a.legacyCalls)+1)
+	if a.hasKMS {
+		var total int64
+		for _, rc := range a.kmsCalls {
+			total += rc.n
+		}
+		desc := "KMS API calls: " + plural(total, "call", "calls") + " a month"
+		if len(a.kmsCalls) > 1 {
+			desc += " across " + strconv.Itoa(len(a.kmsCalls)) + " regions"
+		}
+		lines = append(lines, b.callLine(desc, total, b.KMS.APICalls, "the account's"))
+	}
+	for _, rc := range a.legacyCalls {
+		region, _ := b.Region(rc.region)
+		desc := fmt.Sprintf("Secrets Manager API calls (old billing), %s: %s a month", region.Name, plural(rc.n, "call", "calls"))
+		lines = append(lines, b.callLine(desc, rc.n, b.Legacy.APICalls, "per region"))
+	}
+	return lines
+}
+
+// callLine applies a free tier, then the minimum to what is left: nothing billable
+// costs nothing (PRICING.md's decisions for both products).
+func (b *Book) callLine(desc string, calls int64, p CallPrice, minimumScope string) Line {
+	free := min(calls, p.FreePerMonth)
+	billable := calls - free
+	billed := billable
+	var note string
+	if free > 0 {
+		note = "first " + count(p.FreePerMonth) + " calls free"
+	}
+	if billable > 0 && billable < p.MinimumBilled {
+		billed = p.MinimumBilled
+		minNote := "billed as " + count(p.MinimumBilled) + " calls (minimum"
+		if minimumScope == "per region" {
+			minNote += " per region"
+		}
+		minNote += ")"
+		if note != "" {
+			note += "; " + strconv.FormatInt(billable, 10) + " billable calls " + minNote
+		} else {
+			note = minNote
+		}
+	}
+	if calls == 0 {
+		note = "no calls, nothing billed"
+	}
+	qty := decimal.New(billed, -digitsOfPower(p.Per)) // billed / Per, exactly
+	return line(desc, qty, count(p.Per)+" calls", p.Price, note)
+}
+
+func line(desc string, qty decimal.Decimal, unit string, price decimal.Decimal, note string) Line {
+	amount := qty.Mul(price)
+	if amount.Exponent() < -2 { // finer than cents: round (half-up, amounts are never negative)
+		amount = amount.Round(2)
+	}
+	return Line{Description: desc, Quantity: qty, Unit: unit, UnitPrice: price, Amount: amount, Note: note}
+}
+
+func sum(lines []Line) decimal.Decimal {
+	total := decimal.Zero
+	for _, l := range lines {
+		total = addMoney(total, l.Amount)
+	}
+	return total
+}
+
+// addMoney is a.Add(b) without the allocations of adding to zero, which quotes do
+// often (free lines, items with nothing up front).
+func addMoney(a, b decimal.Decimal) decimal.Decimal {
+	switch {
+	case b.IsZero():
+		return a
+	case a.IsZero():
+		return b
+	}
+	return a.Add(b)
+}
+
+// count formats a whole number with thousands separators.
+func count(n int64) string { return groupThousands(strconv.FormatInt(n, 10)) }
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return count(n) + " " + many
+}
+
+// digitsOfPower returns k for a power of ten 10^k; the price book only allows such
+// "per N calls" units, so that dividing by them is exact.
+func digitsOfPower(per int64) int32 {
+	var k int32
+	for per > 1 {
+		per /= 10
+		k++
+	}
+	return k
+}
