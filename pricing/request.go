@@ -246,20 +246,7 @@ func DecodeRequest(r io.Reader) (Request, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&wire); err != nil {
-		if errors.Is(err, io.EOF) {
-			return Request{}, &MalformedError{"the request body is empty; send {\"items\": [...]}"}
-		}
-		var maxErr interface{ MaxBytes() int64 }
-		if errors.As(err, &maxErr) {
-			return Request{}, err
-		}
-		msg := jsonErrorMessage(err)
-		if f := jsonErrorField(err); f != "" {
-			msg = f + " " + msg
-		} else {
-			msg = "the request " + msg
-		}
-		return Request{}, &MalformedError{msg}
+		return Request{}, decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return Request{}, &MalformedError{"the request has data after its JSON object"}
@@ -274,6 +261,27 @@ func DecodeRequest(r io.Reader) (Request, error) {
 		req.Items = append(req.Items, parseJSONItem(raw))
 	}
 	return req, nil
+}
+
+// decodeError turns what the JSON decoder says about the input into a
+// [*MalformedError]; an error of the reader itself (a body over its size limit, a
+// connection gone) is returned as it is, for the caller to tell apart.
+func decodeError(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return &MalformedError{"the request body is empty; send {\"items\": [...]}"}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &MalformedError{"the request is not valid JSON: it ends too early"}
+	case errors.As(err, &se), strings.HasPrefix(err.Error(), "json: unknown field "):
+		return &MalformedError{"the request " + jsonErrorMessage(err)}
+	case errors.As(err, &te):
+		return &MalformedError{te.Field + " " + jsonErrorMessage(err)}
+	case strings.HasPrefix(err.Error(), "json: "): // e.g. nesting too deep
+		return &MalformedError{"the request " + jsonErrorMessage(err)}
+	}
+	return err
 }
 
 func parseJSONItem(raw map[string]json.RawMessage) Item {
