@@ -1,0 +1,92 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+)
+
+// config is what the command line and the environment chose.
+type config struct {
+	addr        string
+	dataDir     string
+	databaseURL string // empty: SQLite in dataDir; set: PostgreSQL. Never logged.
+	priceBook   string // empty: the price book compiled into the binary
+	logLevel    slog.Level
+}
+
+func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
+	cfg := config{logLevel: slog.LevelInfo}
+	fs := flag.NewFlagSet("console", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen address (env ADDR)")
+	fs.StringVar(&cfg.dataDir, "data", "./data", "data directory, created if missing (env DATA_DIR)")
+	fs.StringVar(&cfg.databaseURL, "database-url", "", "PostgreSQL URL; empty uses SQLite in the data directory (env DATABASE_URL)")
+	fs.StringVar(&cfg.priceBook, "price-book", "", "price book file; empty uses the embedded one (env PRICE_BOOK)")
+	fs.Var((*levelFlag)(&cfg.logLevel), "log-level", "debug, info, warn or error (env LOG_LEVEL)")
+
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	if fs.NArg() > 0 {
+		return config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	// A flag on the command line wins over its environment variable, which wins over
+	// the default. The variables are applied after parsing, to the flags not given,
+	// rather than as defaults, so that -h never prints a DATABASE_URL's password.
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, fe := range []struct{ flag, env string }{
+		{"addr", "ADDR"},
+		{"data", "DATA_DIR"},
+		{"database-url", "DATABASE_URL"},
+		{"price-book", "PRICE_BOOK"},
+		{"log-level", "LOG_LEVEL"},
+	} {
+		if v := getenv(fe.env); v != "" && !given[fe.flag] {
+			if err := fs.Set(fe.flag, v); err != nil {
+				return config{}, fmt.Errorf("%s: %w", fe.env, err)
+			}
+		}
+	}
+	return cfg, nil
+}
+
+func (c config) storeKind() string {
+	if c.databaseURL != "" {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+func (c config) priceBookSource() string {
+	if c.priceBook == "" {
+		return "embedded"
+	}
+	return c.priceBook
+}
+
+// levelFlag accepts exactly the four level names, unlike slog.Level's own parser,
+// which also takes "info+2" and the like.
+type levelFlag slog.Level
+
+func (l *levelFlag) String() string { return slog.Level(*l).String() }
+
+func (l *levelFlag) Set(s string) error {
+	switch strings.ToLower(s) {
+	case "debug":
+		*l = levelFlag(slog.LevelDebug)
+	case "info":
+		*l = levelFlag(slog.LevelInfo)
+	case "warn":
+		*l = levelFlag(slog.LevelWarn)
+	case "error":
+		*l = levelFlag(slog.LevelError)
+	default:
+		return errors.New("log level must be debug, info, warn or error")
+	}
+	return nil
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
+	fullEnv := map[string]string{
+		"ADDR":         "0.0.0.0:9000",
+		"DATA_DIR":     "/var/lib/console",
+		"DATABASE_URL": "postgres://env",
+		"PRICE_BOOK":   "/env/prices.json",
+		"LOG_LEVEL":    "debug",
+	}
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want config
+	}{
+		{
+			name: "defaults",
+			want: config{addr: "127.0.0.1:8080", dataDir: "./data", logLevel: slog.LevelInfo},
+		},
+		{
+			name: "environment over defaults",
+			env:  fullEnv,
+			want: config{addr: "0.0.0.0:9000", dataDir: "/var/lib/console", databaseURL: "postgres://env",
+				priceBook: "/env/prices.json", logLevel: slog.LevelDebug},
+		},
+		{
+			name: "flags over environment",
+			args: []string{"-addr", ":1", "-data", "/d", "-database-url", "postgres://flag",
+				"-price-book", "/flag.json", "-log-level", "ERROR"},
+			env: fullEnv,
+			want: config{addr: ":1", dataDir: "/d", databaseURL: "postgres://flag",
+				priceBook: "/flag.json", logLevel: slog.LevelError},
+		},
+		{
+			name: "one flag, the rest from the environment",
+			args: []string{"-log-level", "warn"},
+			env:  fullEnv,
+			want: config{addr: "0.0.0.0:9000", dataDir: "/var/lib/console", databaseURL: "postgres://env",
+				priceBook: "/env/prices.json", logLevel: slog.LevelWarn},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseConfig(tt.args, env(tt.env), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("config = %+v\nwant     %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestConfigRejectsBadInput(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		message string
+	}{
+		{"unknown log level flag", []string{"-log-level", "verbose"}, nil, "log level must be"},
+		{"log level with offset", []string{"-log-level", "info+2"}, nil, "log level must be"},
+		{"unknown log level env", nil, map[string]string{"LOG_LEVEL": "trace"}, "LOG_LEVEL"},
+		{"stray argument", []string{"serve"}, nil, "unexpected argument"},
+		{"unknown flag", []string{"-port", "80"}, nil, "not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseConfig(tt.args, env(tt.env), io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tt.message) {
+				t.Fatalf("err = %v, want one containing %q", err, tt.message)
+			}
+		})
+	}
+}
+
+func TestHelpPrintsNoEnvironmentSecret(t *testing.T) {
+	var out strings.Builder
+	err := run(t.Context(), []string{"-h"}, env(map[string]string{"DATABASE_URL": "postgres://u:hunter2@h/db"}), &out)
+	if err != nil {
+		t.Fatalf("run -h = %v, want nil", err)
+	}
+	if !strings.Contains(out.String(), "-database-url") || strings.Contains(out.String(), "hunter2") {
+		t.Errorf("usage:\n%s", out.String())
+	}
+}

@@ -1,0 +1,68 @@
+// Command console serves the KMS and Secrets Manager cost estimator and purchase
+// console. main only wires: run parses the configuration, builds the parts and serves
+// until the context ends, so tests can run the whole program in-process.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"kmsconsole/handlers"
+	"kmsconsole/static"
+	"kmsconsole/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first signal starts the graceful stop, a second one kills at once.
+	context.AfterFunc(ctx, stop)
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "console:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program: it returns when ctx ends and the in-flight requests are
+// answered, or on the first error.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // -h: the usage is printed
+	}
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: cfg.logLevel}))
+
+	// The store will live here; until then the directory is only made ready.
+	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	assets, err := static.Load(static.Embedded())
+	if err != nil {
+		return err
+	}
+	h := handlers.New(handlers.Deps{Logger: log, Assets: assets})
+	srv := web.NewServer(web.Deps{Logger: log, Handlers: h, Assets: assets})
+
+	// Listen before logging, so the log shows the real port when -addr asks for :0.
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	log.Info("console listening",
+		"addr", ln.Addr().String(),
+		"data_dir", cfg.dataDir,
+		"store", cfg.storeKind(),
+		"price_book", cfg.priceBookSource(),
+		"log_level", cfg.logLevel.String())
+	return serve(ctx, log, ln, srv)
+}

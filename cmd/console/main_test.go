@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// output collects what run writes to stdout; safe for the server's goroutines.
+type output struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.String()
+}
+
+// logLine returns the first JSON log line with message msg, waiting for it.
+func (o *output) logLine(t *testing.T, msg string) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		sc := bufio.NewScanner(strings.NewReader(o.String()))
+		for sc.Scan() {
+			var line map[string]any
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line["msg"] == msg {
+				return line
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no %q log line in:\n%s", msg, o.String())
+	return nil
+}
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// startRun runs the program on a free port and returns its base URL and the channel
+// that receives run's result.
+func startRun(t *testing.T, ctx context.Context, args []string, getenv func(string) string) (string, *output, <-chan error) {
+	t.Helper()
+	out := &output{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, args, getenv, out) }()
+	addr, _ := out.logLine(t, "console listening")["addr"].(string)
+	base := "http://" + addr
+	waitHealthy(t, base)
+	return base, out, done
+}
+
+func waitHealthy(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK && string(body) == "ok" {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s/healthz never answered ok", base)
+}
+
+func TestRunServesUntilTheContextEnds(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dataDir := filepath.Join(t.TempDir(), "nested", "data")
+	base, out, done := startRun(t, ctx, []string{"-addr", "127.0.0.1:0", "-data", dataDir}, env(nil))
+
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET / = %d", resp.StatusCode)
+	}
+	if fi, err := os.Stat(dataDir); err != nil || !fi.IsDir() {
+		t.Errorf("data directory not created: %v", err)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v, want nil", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after the context ended")
+	}
+	out.logLine(t, "console stopped")
+}
+
+func TestStartupLogSaysWhatWasChosen(t *testing.T) {
+	tests := []struct {
+		name      string
+		env       map[string]string
+		store     string
+		priceBook string
+	}{
+		{"defaults", nil, "sqlite", "embedded"},
+		{"postgres and a price book file", map[string]string{
+			"DATABASE_URL": "postgres://console:hunter2@db.internal/console",
+			"PRICE_BOOK":   "/etc/console/prices.json",
+		}, "postgres", "/etc/console/prices.json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			dataDir := t.TempDir()
+			_, out, done := startRun(t, ctx, []string{"-addr", "127.0.0.1:0", "-data", dataDir}, env(tt.env))
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+
+			line := out.logLine(t, "console listening")
+			if line["store"] != tt.store || line["price_book"] != tt.priceBook ||
+				line["data_dir"] != dataDir || line["log_level"] != "INFO" {
+				t.Errorf("startup line = %v", line)
+			}
+			if strings.Contains(out.String(), "hunter2") {
+				t.Error("the database password is in the log")
+			}
+		})
+	}
+}
+
+func TestRunRefusesABadLogLevel(t *testing.T) {
+	for name, tc := range map[string]struct {
+		args []string
+		env  map[string]string
+	}{
+		"flag": {[]string{"-log-level", "loud"}, nil},
+		"env":  {nil, map[string]string{"LOG_LEVEL": "loud"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			args := append([]string{"-addr", "127.0.0.1:0", "-data", t.TempDir()}, tc.args...)
+			err := run(context.Background(), args, env(tc.env), io.Discard)
+			if err == nil || !strings.Contains(err.Error(), "log level") && !strings.Contains(err.Error(), "log-level") {
+				t.Fatalf("run = %v, want a log level error", err)
+			}
+		})
+	}
+}

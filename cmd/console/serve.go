@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+)
+
+// shutdownTimeout bounds how long a stop waits for in-flight requests: longer than
+// any request should take, shorter than an orchestrator's kill timeout (often 30s).
+const shutdownTimeout = 10 * time.Second
+
+// serve answers requests on ln with h until ctx ends, then stops taking new
+// connections and waits for the requests in flight to finish.
+func serve(ctx context.Context, log *slog.Logger, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Request contexts do not derive from ctx: a stop must let requests finish,
+		// not cancel them.
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return err // Serve failed before any stop was asked for
+	case <-ctx.Done():
+	}
+
+	log.Info("console stopping", "timeout", shutdownTimeout.String())
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(stopCtx); err != nil {
+		_ = srv.Close() // the time is up: drop what is left
+		return fmt.Errorf("graceful stop: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("console stopped")
+	return nil
+}

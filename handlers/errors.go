@@ -1,0 +1,25 @@
+package handlers
+
+import (
+	"net/http"
+
+	"kmsconsole/views"
+)
+
+// NotFound answers 404 with the not-found page.
+func (h *Handlers) NotFound(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusNotFound, views.NotFoundPage(h.page(r, "Page not found", "")))
+}
+
+// MethodNotAllowed answers 405. The router sets the Allow header before calling it.
+func (h *Handlers) MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	p := h.page(r, "Method not allowed", "")
+	h.render(w, r, http.StatusMethodNotAllowed, views.MethodNotAllowedPage(p))
+}
+
+// TooLarge answers 413, for a request body over the limit web sets.
+func (h *Handlers) TooLarge(w http.ResponseWriter, r *http.Request) {
+	// The rest of the body is not read: close the connection rather than drain it.
+	w.Header().Set("Connection", "close")
+	h.render(w, r, http.StatusRequestEntityTooLarge, views.TooLargePage(h.page(r, "Request too large", "")))
+}

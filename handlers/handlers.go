@@ -1,0 +1,40 @@
+package handlers
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+
+	"kmsconsole/views"
+)
+
+// Deps is what the handlers need from the rest of the program, built in main.
+type Deps struct {
+	Logger *slog.Logger     // nil discards the logs
+	Assets views.AssetPaths // URLs of the static files, for the layout
+}
+
+// Handlers serves the console's pages. The zero value is not usable: call New.
+type Handlers struct {
+	log    *slog.Logger
+	assets views.AssetPaths
+}
+
+// New returns the handlers built on d.
+func New(d Deps) *Handlers {
+	log := d.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &Handlers{log: log, assets: d.Assets}
+}
+
+// page fills what the layout needs for a page of r.
+func (h *Handlers) page(r *http.Request, title, description string) views.Page {
+	return views.Page{Title: title, Description: description, Path: r.URL.Path, Assets: h.assets}
+}
+
+// logger is the request-scoped logger (with the request ID) when web set one.
+func (h *Handlers) logger(r *http.Request) *slog.Logger {
+	return RequestLogger(r.Context(), h.log)
+}

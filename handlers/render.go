@@ -1,0 +1,45 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+
+	"github.com/a-h/templ"
+
+	"kmsconsole/views"
+)
+
+// render writes c as an HTML response with status. It renders into a buffer first,
+// so a component that fails half way never sends half a page: the client gets the 500
+// page instead, and the error goes to the log.
+func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		h.logger(r).Error("render page", "err", err)
+		h.InternalError(w, r)
+		return
+	}
+	writeHTML(w, status, buf.Bytes())
+}
+
+// InternalError answers 500 with the friendly error page and the request ID. It says
+// nothing of the cause: the caller logs that.
+func (h *Handlers) InternalError(w http.ResponseWriter, r *http.Request) {
+	page := views.ServerErrorPage(h.page(r, "Something went wrong", ""), RequestID(r.Context()))
+	var buf bytes.Buffer
+	if err := page.Render(r.Context(), &buf); err != nil {
+		// The error page itself failed: fall back to text, which cannot.
+		h.logger(r).Error("render error page", "err", err)
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	writeHTML(w, http.StatusInternalServerError, buf.Bytes())
+}
+
+func writeHTML(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body) // a failed write means the client went away; nothing to do
+}

@@ -1,0 +1,50 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"kmsconsole/handlers"
+)
+
+// accessLog writes one line per request once it is answered. It logs the route
+// pattern ("/orders/{id}"), which groups requests and carries no user data, and the
+// path only for requests no route matched.
+func (s *Server) accessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		// Deferred, so a request whose handler aborts with http.ErrAbortHandler is
+		// still logged.
+		defer func() {
+			status := ww.Status()
+			if status == 0 {
+				status = http.StatusOK // the handler wrote nothing: net/http sends 200
+			}
+			level := slog.LevelInfo
+			if status >= 500 {
+				level = slog.LevelError
+			}
+			route := ""
+			if rctx := chi.RouteContext(r.Context()); rctx != nil {
+				route = rctx.RoutePattern()
+			}
+			attrs := []slog.Attr{
+				slog.String("method", r.Method),
+				slog.String("route", route),
+				slog.Int("status", status),
+				slog.Int("bytes", ww.BytesWritten()),
+				slog.Duration("duration", time.Since(start)),
+			}
+			if route == "" {
+				attrs = append(attrs, slog.String("path", r.URL.Path))
+			}
+			handlers.RequestLogger(r.Context(), s.log).LogAttrs(r.Context(), level, "request", attrs...)
+		}()
+		next.ServeHTTP(ww, r)
+	})
+}

@@ -1,0 +1,93 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"kmsconsole/handlers"
+	"kmsconsole/static"
+)
+
+// logBuffer collects JSON log lines; safe for concurrent writers.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// lines decodes every log line.
+func (b *logBuffer) lines(t *testing.T) []map[string]any {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []map[string]any
+	for line := range strings.Lines(b.buf.String()) {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("log line is not JSON: %q", line)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// newTestServer builds the server as main does, with the embedded assets.
+func newTestServer(t *testing.T) (*Server, *logBuffer) {
+	t.Helper()
+	logs := &logBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	assets, err := static.Load(static.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := handlers.New(handlers.Deps{Logger: log, Assets: assets})
+	return NewServer(Deps{Logger: log, Handlers: h, Assets: assets}), logs
+}
+
+// do sends one request to h and returns the recorded response.
+func do(h http.Handler, method, target string, header http.Header, body io.Reader) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, target, body)
+	for k, v := range header {
+		r.Header[k] = v
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func get(h http.Handler, target string) *httptest.ResponseRecorder {
+	return do(h, http.MethodGet, target, nil, nil)
+}
+
+func assertSecurityHeaders(t *testing.T, h http.Header) {
+	t.Helper()
+	want := map[string]string{
+		"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "same-origin",
+		"X-Frame-Options":         "DENY",
+	}
+	for k, v := range want {
+		if got := h.Get(k); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	if h.Get("Permissions-Policy") == "" {
+		t.Error("no Permissions-Policy")
+	}
+	if h.Get("X-Request-Id") == "" {
+		t.Error("no X-Request-Id")
+	}
+}

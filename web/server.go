@@ -1,0 +1,50 @@
+package web
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"kmsconsole/handlers"
+	"kmsconsole/static"
+)
+
+// DefaultMaxBodyBytes caps a request body when Deps sets no limit: far above any form
+// the console has, far below what could hurt the process.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Deps is what the HTTP layer is built from, in main.
+type Deps struct {
+	Logger       *slog.Logger // nil discards the logs
+	Handlers     *handlers.Handlers
+	Assets       *static.Assets
+	MaxBodyBytes int64 // 0 means DefaultMaxBodyBytes
+}
+
+// Server is the console's http.Handler: the router behind the middleware.
+type Server struct {
+	log     *slog.Logger
+	h       *handlers.Handlers
+	assets  *static.Assets
+	maxBody int64
+	router  *chi.Mux
+}
+
+// NewServer builds the router from d.
+func NewServer(d Deps) *Server {
+	s := &Server{log: d.Logger, h: d.Handlers, assets: d.Assets, maxBody: d.MaxBodyBytes}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBodyBytes
+	}
+	s.router = s.routes()
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.router.ServeHTTP(w, r)
+}
