@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"kmsconsole/pricing"
 	"kmsconsole/views"
 )
 
@@ -12,12 +13,14 @@ import (
 type Deps struct {
 	Logger *slog.Logger     // nil discards the logs
 	Assets views.AssetPaths // URLs of the static files, for the layout
+	Book   *pricing.Book    // the price book in force
 }
 
 // Handlers serves the console's pages. The zero value is not usable: call New.
 type Handlers struct {
 	log    *slog.Logger
 	assets views.AssetPaths
+	book   *pricing.Book
 }
 
 // New returns the handlers built on d.
@@ -26,7 +29,7 @@ func New(d Deps) *Handlers {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Handlers{log: log, assets: d.Assets}
+	return &Handlers{log: log, assets: d.Assets, book: d.Book}
 }
 
 // page fills what the layout needs for a page of r.

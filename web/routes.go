@@ -26,11 +26,21 @@ func (s *Server) routes() *chi.Mux {
 	// Public pages: anyone, no session.
 	r.Group(func(r chi.Router) {
 		r.Get("/", s.h.Home)
-		// The estimators join this group: GET /ssm and GET /kms with their quote forms.
+		// The estimators: the page, and the live quote fragment its script fetches.
+		r.Get("/ssm", s.h.SSMEstimator)
+		r.Get("/ssm/quote", s.h.SSMQuote)
+		r.Get("/kms", s.h.KMSEstimator)
+		r.Get("/kms/quote", s.h.KMSQuote)
+	})
+
+	// The JSON API, for scripts and sales tools.
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Post("/quotes", s.h.QuoteAPI)
+		r.Get("/price-book", s.h.PriceBookAPI)
 	})
 
 	// Still to come, each a r.Group with its own middleware: the purchase flow
-	// (session, CSRF), the rep-only pages (session, role check), and the JSON API.
+	// (session, CSRF) and the rep-only pages (session, role check).
 
 	return r
 }

@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"kmsconsole/handlers"
+	"kmsconsole/pricing"
 	"kmsconsole/static"
 	"kmsconsole/web"
 )
@@ -50,7 +51,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	h := handlers.New(handlers.Deps{Logger: log, Assets: assets})
+	book, err := loadBook(cfg.priceBook)
+	if err != nil {
+		return err
+	}
+	h := handlers.New(handlers.Deps{Logger: log, Assets: assets, Book: book})
 	srv := web.NewServer(web.Deps{Logger: log, Handlers: h, Assets: assets})
 
 	// Listen before logging, so the log shows the real port when -addr asks for :0.
@@ -63,6 +68,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		"data_dir", cfg.dataDir,
 		"store", cfg.storeKind(),
 		"price_book", cfg.priceBookSource(),
+		"price_book_version", book.Version,
 		"log_level", cfg.logLevel.String())
 	return serve(ctx, log, ln, srv)
+}
+
+// loadBook reads the operator's price book file, or the embedded one without a file.
+func loadBook(path string) (*pricing.Book, error) {
+	if path == "" {
+		return pricing.EmbeddedBook()
+	}
+	return pricing.LoadBook(path)
 }

@@ -1,4 +1,75 @@
-// Progressive enhancement only: every page of the console works without JavaScript,
-// and this file adds nothing yet. It is loaded with defer from the layout, so code
-// added here runs after the document is parsed.
+// Progressive enhancement only: every page works without JavaScript. On an estimator,
+// this script makes the quote live: each change of a field fetches the quote fragment
+// the server renders for the form's inputs, swaps its parts into the page, and keeps
+// the URL in step with the inputs so a quote can be bookmarked or shared.
 "use strict";
+
+document.documentElement.classList.add("js");
+
+(function () {
+  const form = document.querySelector("form[data-live]");
+  if (!form) return;
+  const results = document.getElementById("results");
+  let timer = 0;
+  let controller = null;
+
+  function query() {
+    return new URLSearchParams(new FormData(form)).toString();
+  }
+
+  // swap replaces the content of every element of the page that the fragment has a
+  // data-swap part for (same id), and marks each field valid or invalid.
+  function swap(html) {
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    for (const part of doc.querySelectorAll("[data-swap][id]")) {
+      const target = document.getElementById(part.id);
+      if (!target) continue;
+      target.replaceChildren(...part.childNodes);
+      const name = part.getAttribute("data-for");
+      const input = name && document.getElementById(name);
+      if (input) input.setAttribute("aria-invalid", part.textContent.trim() ? "true" : "false");
+    }
+  }
+
+  async function update() {
+    const qs = query();
+    history.replaceState(null, "", location.pathname + "?" + qs);
+    if (controller) controller.abort();
+    controller = new AbortController();
+    results.setAttribute("aria-busy", "true");
+    try {
+      const res = await fetch(form.dataset.live + "?" + qs, { signal: controller.signal });
+      if (!res.ok) throw new Error("status " + res.status);
+      swap(await res.text());
+      results.removeAttribute("aria-busy");
+    } catch (err) {
+      if (err.name === "AbortError") return; // a newer update is on its way
+      results.removeAttribute("aria-busy");
+      const note = document.createElement("p");
+      note.className = "field-error";
+      note.textContent = "The quote could not be updated. Check your connection and try again.";
+      results.prepend(note);
+    }
+  }
+
+  function soon() {
+    clearTimeout(timer);
+    timer = setTimeout(update, 150);
+  }
+
+  form.addEventListener("input", soon);
+  form.addEventListener("change", function (e) {
+    const t = e.target;
+    if (t.id === "compare") {
+      document.getElementById("compare-fields").hidden = !t.checked;
+    }
+    // An annual term counts years: a month count left from monthly billing is too many.
+    if (t.id === "billing" && t.value === "annual") {
+      const term = document.getElementById("term");
+      const years = parseInt(term.value, 10);
+      if (!(years >= 1 && years <= 3)) term.value = "1";
+    }
+    clearTimeout(timer);
+    update();
+  });
+})();

@@ -1,0 +1,109 @@
+package handlers
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"kmsconsole/pricing"
+	"kmsconsole/views"
+)
+
+// form reads an estimator's query string: a field left out of the URL takes its
+// default, a field present but blank stays blank (and gets a message if required).
+type form struct {
+	q        url.Values
+	defaults map[string]string
+}
+
+func (f form) value(name string) string {
+	if !f.q.Has(name) {
+		return f.defaults[name]
+	}
+	return f.q.Get(name)
+}
+
+// item reads one pricing item from the form; rename maps a pricing field name to the
+// form's name where they differ.
+func (f form) item(product string, rename map[string]string) pricing.Item {
+	return pricing.ParseItem(product, func(name string) pricing.Value {
+		formName := name
+		if n, ok := rename[name]; ok {
+			formName = n
+		}
+		v := f.value(formName)
+		return pricing.Value{Text: v, Present: strings.TrimSpace(v) != ""}
+	})
+}
+
+// fieldErrors maps the problems of a one-item request onto form field names.
+func fieldErrors(err error, rename map[string]string) map[string]string {
+	out := map[string]string{}
+	ve, ok := err.(*pricing.ValidationError)
+	if !ok {
+		return out
+	}
+	for _, p := range ve.Problems {
+		name := strings.TrimPrefix(p.Field, "items[0].")
+		if n, ok := rename[name]; ok {
+			name = n
+		}
+		if _, seen := out[name]; !seen {
+			out[name] = capitalize(p.Message)
+		}
+	}
+	return out
+}
+
+// capitalize starts a message with a capital: pricing's messages follow a field name
+// ("credentials must ..."), a form shows them on their own under the label.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// quoteView is a quote panel for a computed quote, or its reason for being empty.
+func quoteView(title string, q pricing.Quote, err error) views.QuoteView {
+	if err != nil {
+		return views.QuoteView{Title: title, Empty: "Correct the highlighted fields to see a quote."}
+	}
+	return views.QuoteView{Title: title, Quote: &q}
+}
+
+func (h *Handlers) regionOptions(grouped bool) []views.Option {
+	opts := make([]views.Option, 0, len(h.book.Regions))
+	if !grouped {
+		for _, r := range h.book.Regions {
+			opts = append(opts, views.Option{Value: r.ID, Label: r.Name})
+		}
+		return opts
+	}
+	for _, g := range h.book.SSMGroups {
+		for _, r := range h.book.Regions {
+			if r.SSMGroup == g.ID {
+				opts = append(opts, views.Option{Value: r.ID, Label: r.Name, Group: g.Name})
+			}
+		}
+	}
+	return opts
+}
+
+func countText(s string) string {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return s
+	}
+	return views.Count(n)
+}
+
+// cloneWith returns a copy of q with name set to value.
+func cloneWith(q url.Values, name, value string) url.Values {
+	c := make(url.Values, len(q)+1)
+	for k, v := range q {
+		c[k] = v
+	}
+	c.Set(name, value)
+	return c
+}

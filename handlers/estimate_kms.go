@@ -1,0 +1,71 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+
+	"kmsconsole/pricing"
+	"kmsconsole/views"
+)
+
+// KMSEstimator shows the Key Management Service estimator for the inputs in the URL.
+func (h *Handlers) KMSEstimator(w http.ResponseWriter, r *http.Request) {
+	res := h.kmsEstimate(r)
+	page := views.KMSEstimator{
+		Page: h.page(r, "Key Management Service estimator",
+			"Estimate the monthly cost of Tencent Cloud Key Management Service: keys, API calls and the free tier."),
+		Results: res,
+	}
+	for _, f := range res.Fields {
+		switch f.Name {
+		case "region":
+			page.Region = f
+		case "customer_keys":
+			page.CustomerKeys = f
+		case "managed_keys":
+			page.ManagedKeys = f
+		case "pending_deletion_keys":
+			page.PendingDeletionKeys = f
+		case "api_calls":
+			page.APICalls = f
+		case "days":
+			page.Days = f
+		}
+	}
+	h.render(w, r, http.StatusOK, views.KMSEstimatorPage(page))
+}
+
+// KMSQuote is the live quote of the KMS estimator.
+func (h *Handlers) KMSQuote(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, views.KMSFragment(h.kmsEstimate(r)))
+}
+
+func (h *Handlers) kmsEstimate(r *http.Request) views.KMSResults {
+	b := h.book
+	f := form{q: r.URL.Query(), defaults: map[string]string{
+		"region": b.Regions[0].ID, "customer_keys": "10", "managed_keys": "0",
+		"pending_deletion_keys": "0", "api_calls": "50000", "days": strconv.Itoa(pricing.DefaultDays),
+	}}
+	item := f.item(pricing.ProductKMS, nil)
+	// A blank Days field means the default month, as for any other way in.
+	q, err := pricing.Compute(b, pricing.Request{Items: []pricing.Item{item}})
+	errs := fieldErrors(err, nil)
+
+	quota := countText(strconv.FormatInt(b.KMS.CustomerKeyQuotaPerRegion, 10))
+	field := func(name, label, hint string) views.Field {
+		return views.Field{Name: name, Label: label, Value: f.value(name), Error: errs[name], Hint: hint}
+	}
+	region := field("region", "Region", "KMS prices are the same in every region; the key quota is per region.")
+	region.Options = h.regionOptions(false)
+	return views.KMSResults{
+		Quote: quoteView("Monthly estimate", q, err),
+		Fields: []views.Field{
+			region,
+			field("customer_keys", "Customer managed keys", "Billed by the day. Quota: "+quota+" per region."),
+			field("managed_keys", "Tencent Cloud managed keys", "Created for you by other Tencent Cloud services; free."),
+			field("pending_deletion_keys", "Keys pending deletion", "Keys in scheduled deletion are not billed."),
+			field("api_calls", "API calls per month", "The account's first "+countText(strconv.FormatInt(b.KMS.APICalls.FreePerMonth, 10))+" calls a month are free."),
+			field("days", "Days", "Days the keys are kept this month (1 to 31)."),
+		},
+	}
+}

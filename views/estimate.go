@@ -1,0 +1,135 @@
+package views
+
+import (
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"kmsconsole/pricing"
+)
+
+// Field is one labelled form field as the user left it: the value as typed (never
+// reformatted, so a mistake stays visible) and the problem with it, if any.
+type Field struct {
+	Name    string // the form and query-string name, also the element id
+	Label   string
+	Value   string
+	Error   string
+	Hint    string
+	Options []Option // for a select
+	Min     string   // for a number
+	Max     string
+	Suffix  string // a unit shown after a number field ("months")
+}
+
+// Option is one choice of a select, optionally in a group (an <optgroup>).
+type Option struct {
+	Value, Label, Group string
+}
+
+// errorID is the id of the element that holds a field's error message.
+func (f Field) errorID() string { return "err-" + f.Name }
+
+func (f Field) describedBy() string {
+	if f.Hint != "" {
+		return "hint-" + f.Name + " " + f.errorID()
+	}
+	return f.errorID()
+}
+
+func (f Field) invalid() string {
+	if f.Error != "" {
+		return "true"
+	}
+	return "false"
+}
+
+// optionGroups splits options into their groups, in order.
+func (f Field) optionGroups() []optionGroup {
+	var groups []optionGroup
+	for _, o := range f.Options {
+		if len(groups) == 0 || groups[len(groups)-1].Label != o.Group {
+			groups = append(groups, optionGroup{Label: o.Group})
+		}
+		g := &groups[len(groups)-1]
+		g.Options = append(g.Options, o)
+	}
+	return groups
+}
+
+type optionGroup struct {
+	Label   string
+	Options []Option
+}
+
+// QuoteView is a quote panel: a quote, or the reason there is none.
+type QuoteView struct {
+	Title string
+	Quote *pricing.Quote // nil while fields have problems
+	// Empty says why there is no quote (e.g. "Fix the highlighted fields").
+	Empty string
+}
+
+// Money formats an amount as the console shows money everywhere: thousands
+// separators and two decimals ("1,865.00").
+func Money(d decimal.Decimal) string { return groupDigits(d.StringFixed(2)) }
+
+// Number formats an exact quantity or unit price without losing digits
+// ("10.5", "0.06", "1,000").
+func Number(d decimal.Decimal) string { return groupDigits(d.String()) }
+
+// Count formats a whole number with thousands separators.
+func Count(n int64) string { return groupDigits(decimal.NewFromInt(n).String()) }
+
+// groupDigits puts thousands separators into the integer part of a decimal string.
+func groupDigits(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	b.WriteString(sign)
+	for i := range len(intPart) {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(intPart[i])
+	}
+	if hasFrac {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// termText reads "12 months (annual)" for an SSM item.
+func termText(it pricing.QuotedItem) string {
+	if it.SSM == nil {
+		return ""
+	}
+	months := it.SSM.TermMonths
+	if it.SSM.Billing == pricing.BillingAnnual {
+		years := months / 12
+		if years == 1 {
+			return "1 year (12 months)"
+		}
+		return Count(years) + " years (" + Count(months) + " months)"
+	}
+	if months == 1 {
+		return "1 month"
+	}
+	return Count(months) + " months"
+}
+
+// quantityText reads "300 key-days" or "10.5 × 10,000 calls".
+func quantityText(l pricing.Line) string {
+	q := Number(l.Quantity)
+	if l.Unit != "" && l.Unit[0] >= '0' && l.Unit[0] <= '9' {
+		return q + " × " + l.Unit
+	}
+	if q == "1" {
+		return q + " " + l.Unit
+	}
+	return q + " " + l.Unit + "s"
+}
