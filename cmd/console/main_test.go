@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"kmsconsole/pricing"
 )
 
 // output collects what run writes to stdout; safe for the server's goroutines.
@@ -115,7 +117,40 @@ func TestRunServesUntilTheContextEnds(t *testing.T) {
 	out.logLine(t, "console stopped")
 }
 
+// writeBook writes the embedded price book, changed by the replacer, to a file.
+func writeBook(t *testing.T, r *strings.Replacer) string {
+	t.Helper()
+	data, err := json.Marshal(mustEmbeddedBook(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "prices.json")
+	if err := os.WriteFile(path, []byte(r.Replace(string(data))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func mustEmbeddedBook(t *testing.T) *pricing.Book {
+	t.Helper()
+	b, err := pricing.EmbeddedBook()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestBadPriceBookFileStopsTheStartNamingTheField(t *testing.T) {
+	path := writeBook(t, strings.NewReplacer(`"customer_key_per_day":"0.06"`, `"customer_key_per_day":"-1"`))
+	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-price-book", path},
+		env(nil), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "kms.customer_key_per_day") {
+		t.Fatalf("run = %v, want a refusal naming kms.customer_key_per_day", err)
+	}
+}
+
 func TestStartupLogSaysWhatWasChosen(t *testing.T) {
+	book := writeBook(t, strings.NewReplacer(`"version":"2025-03-26.1"`, `"version":"2099-01-01.1"`))
 	tests := []struct {
 		name      string
 		env       map[string]string
@@ -125,8 +160,8 @@ func TestStartupLogSaysWhatWasChosen(t *testing.T) {
 		{"defaults", nil, "sqlite", "embedded"},
 		{"postgres and a price book file", map[string]string{
 			"DATABASE_URL": "postgres://console:hunter2@db.internal/console",
-			"PRICE_BOOK":   "/etc/console/prices.json",
-		}, "postgres", "/etc/console/prices.json"},
+			"PRICE_BOOK":   book,
+		}, "postgres", book},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
