@@ -2,17 +2,26 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 
 	"kmsconsole/views"
 )
 
 // NotFound answers 404 with the not-found page.
 func (h *Handlers) NotFound(w http.ResponseWriter, r *http.Request) {
+	if isAPI(r) {
+		writeAPIError(w, http.StatusNotFound, "no such API endpoint")
+		return
+	}
 	h.render(w, r, http.StatusNotFound, views.NotFoundPage(h.page(r, "Page not found", "")))
 }
 
 // MethodNotAllowed answers 405. The router sets the Allow header before calling it.
 func (h *Handlers) MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	if isAPI(r) {
+		writeAPIError(w, http.StatusMethodNotAllowed, r.Method+" is not allowed here")
+		return
+	}
 	p := h.page(r, "Method not allowed", "")
 	h.render(w, r, http.StatusMethodNotAllowed, views.MethodNotAllowedPage(p))
 }
@@ -21,5 +30,12 @@ func (h *Handlers) MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) TooLarge(w http.ResponseWriter, r *http.Request) {
 	// The rest of the body is not read: close the connection rather than drain it.
 	w.Header().Set("Connection", "close")
+	if isAPI(r) {
+		writeAPIError(w, http.StatusRequestEntityTooLarge, "the request body is over its size limit")
+		return
+	}
 	h.render(w, r, http.StatusRequestEntityTooLarge, views.TooLargePage(h.page(r, "Request too large", "")))
 }
+
+// isAPI tells the JSON API's requests, which get their errors as JSON, from pages.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }

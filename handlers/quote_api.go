@@ -27,8 +27,7 @@ func (h *Handlers) QuoteAPI(w http.ResponseWriter, r *http.Request) {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		w.Header().Set("Connection", "close")
-		writeAPIError(w, http.StatusRequestEntityTooLarge, "the request body is over its size limit")
+		h.TooLarge(w, r)
 		return
 	case pricing.IsMalformed(err):
 		writeAPIError(w, http.StatusBadRequest, err.Error())

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"kmsconsole/handlers"
+	"kmsconsole/pricing"
 	"kmsconsole/static"
 )
 
@@ -52,7 +53,11 @@ func newTestServer(t *testing.T) (*Server, *logBuffer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := handlers.New(handlers.Deps{Logger: log, Assets: assets})
+	book, err := pricing.EmbeddedBook()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := handlers.New(handlers.Deps{Logger: log, Assets: assets, Book: book})
 	return NewServer(Deps{Logger: log, Handlers: h, Assets: assets}), logs
 }
 
