@@ -1,0 +1,124 @@
+package store
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"kmsconsole/pricing"
+)
+
+// StatusSubmitted is the status of an order the customer has placed and nobody has
+// acted on yet.
+const StatusSubmitted = "submitted"
+
+// Order is a placed purchase: who placed it, what they were quoted, the terms they
+// accepted, and the token that makes placing it idempotent.
+type Order struct {
+	// ID, CreatedAt and Status are assigned by PlaceOrder.
+	ID        string
+	CreatedAt time.Time // UTC, microsecond precision
+	Status    string
+
+	// Owner is the opaque key of the browser session that placed the order.
+	Owner string
+	Buyer Buyer
+
+	// Quote is the snapshot of the quote the customer accepted, kept as JSON.
+	Quote            pricing.Quote
+	PriceBookVersion string
+
+	TermsVersion    string
+	TermsHash       string
+	TermsAcceptedAt time.Time // stored as UTC, microsecond precision
+
+	QuotaIncreaseRequired bool
+
+	// MonthlyTotal and UpfrontTotal are whole cents, at most 16 digits before the
+	// point: NUMERIC(18,2). PlaceOrder refuses anything else rather than round it.
+	MonthlyTotal decimal.Decimal
+	UpfrontTotal decimal.Decimal
+
+	// Products and Regions are kept for filtering; empty lists read back as nil.
+	Products []string
+	Regions  []string
+
+	// IdempotencyKey is the review page's one-time token: an order is placed at most
+	// once per key.
+	IdempotencyKey string
+}
+
+// Buyer is who the order is for and whom to contact about it.
+type Buyer struct {
+	AccountID    string
+	ContactName  string
+	ContactEmail string
+}
+
+// idPrefix marks an order ID so that one is recognisable in logs and URLs.
+const idPrefix = "ord_"
+
+var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// newOrderID returns "ord_" and 128 random bits: unguessable, so that knowing one
+// order's ID tells nothing about another's.
+func newOrderID() string {
+	var b [16]byte
+	rand.Read(b[:]) // never fails: crypto/rand aborts the program instead
+	return idPrefix + idEncoding.EncodeToString(b[:])
+}
+
+// maxMoney is the first amount NUMERIC(18,2) cannot hold.
+var maxMoney = decimal.New(1, 16)
+
+// prepare validates o and fills in what PlaceOrder assigns.
+func prepare(o Order, now time.Time) (Order, error) {
+	if strings.TrimSpace(o.IdempotencyKey) == "" {
+		return Order{}, fmt.Errorf("%w: no idempotency key", ErrInvalidOrder)
+	}
+	if o.Owner == "" {
+		return Order{}, fmt.Errorf("%w: no owner", ErrInvalidOrder)
+	}
+	for _, m := range []struct {
+		name string
+		v    decimal.Decimal
+	}{{"monthly total", o.MonthlyTotal}, {"upfront total", o.UpfrontTotal}} {
+		if !m.v.Equal(m.v.Truncate(2)) {
+			return Order{}, fmt.Errorf("%w: %s %s is not whole cents", ErrInvalidOrder, m.name, m.v)
+		}
+		if m.v.Abs().GreaterThanOrEqual(maxMoney) {
+			return Order{}, fmt.Errorf("%w: %s %s is too large", ErrInvalidOrder, m.name, m.v)
+		}
+	}
+	o.ID = newOrderID()
+	o.CreatedAt = utcMicro(now)
+	o.Status = StatusSubmitted
+	o.TermsAcceptedAt = utcMicro(o.TermsAcceptedAt)
+	o.Products = nonNil(o.Products)
+	o.Regions = nonNil(o.Regions)
+	return o, nil
+}
+
+// utcMicro is a time as both databases keep it: PostgreSQL stores microseconds.
+func utcMicro(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// money is how an amount is written to the database: exactly two places.
+func money(d decimal.Decimal) string { return d.StringFixed(2) }

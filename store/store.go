@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/alexedwards/scs/v2"
+)
+
+// Store keeps orders and sessions. It is the contract both databases meet; a consumer
+// defines the narrower interface it needs.
+type Store interface {
+	// PlaceOrder stores o durably and returns it with ID, CreatedAt and Status set,
+	// and created=true. When o.IdempotencyKey was already used by the same owner it
+	// stores nothing and returns the order placed then, with created=false; used by
+	// another owner, it returns ErrIdempotencyConflict.
+	PlaceOrder(ctx context.Context, o Order) (placed Order, created bool, err error)
+	// Order returns the order with the ID, or ErrNotFound.
+	Order(ctx context.Context, id string) (Order, error)
+	// OrdersByOwner returns the owner's newest orders first, at most limit of them
+	// (limit <= 0 or above MaxOrdersPerPage means MaxOrdersPerPage).
+	OrdersByOwner(ctx context.Context, owner string, limit int) ([]Order, error)
+	// SessionStore is scs's own store for this database.
+	SessionStore() scs.Store
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	// Close stops the session cleanup and closes the database.
+	Close() error
+}
+
+// MaxOrdersPerPage caps OrdersByOwner.
+const MaxOrdersPerPage = 1000
+
+var (
+	// ErrNotFound: no order has that ID.
+	ErrNotFound = errors.New("store: order not found")
+	// ErrUnavailable wraps errors that mean the database cannot be reached or cannot
+	// take the work now (connection refused or lost, server shutting down, SQLite busy
+	// past its timeout, disk full or failing). The web layer answers 503; retrying a
+	// PlaceOrder with the same idempotency key is safe.
+	ErrUnavailable = errors.New("store: database unavailable")
+	// ErrInvalidOrder: PlaceOrder refused the order as given (no idempotency key or
+	// owner, an amount that is not whole cents or too large for NUMERIC(18,2)).
+	ErrInvalidOrder = errors.New("store: invalid order")
+	// ErrIdempotencyConflict: the idempotency key was used by another owner.
+	ErrIdempotencyConflict = errors.New("store: idempotency key used by another owner")
+)
+
+// Open opens the database and brings its schema up to date. With an empty
+// databaseURL it is SQLite at <dataDir>/console.db (the directory is created); with a
+// postgres:// or postgresql:// URL it is PostgreSQL.
+func Open(ctx context.Context, dataDir, databaseURL string, logger *slog.Logger) (Store, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if databaseURL == "" {
+		return openSQLite(ctx, dataDir, logger, sqliteOptions{})
+	}
+	scheme, _, _ := strings.Cut(databaseURL, "://")
+	switch strings.ToLower(scheme) {
+	case "postgres", "postgresql":
+		return openPostgres(ctx, databaseURL, logger)
+	}
+	if scheme == databaseURL {
+		scheme = ""
+	}
+	return nil, fmt.Errorf("store: unsupported database URL (scheme %q): want postgres:// or postgresql://, or none for SQLite", scheme)
+}
+
+func clampLimit(limit int) int {
+	if limit <= 0 || limit > MaxOrdersPerPage {
+		return MaxOrdersPerPage
+	}
+	return limit
+}
