@@ -38,6 +38,7 @@ fuzz: ## longer fuzzing: make fuzz FUZZTIME=10m
 
 e2e-deps: ## the Playwright driver from npm and Chromium from Debian
 	scripts/e2e-deps.sh
+	scripts/axe-deps.sh
 
 e2e: e2e-deps
 	$(GO) test -count=1 -timeout 10m ./e2e/...

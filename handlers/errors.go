@@ -39,3 +39,26 @@ func (h *Handlers) TooLarge(w http.ResponseWriter, r *http.Request) {
 
 // isAPI tells the JSON API's requests, which get their errors as JSON, from pages.
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// BadRequest answers 400 for a form that no page of ours sends.
+func (h *Handlers) BadRequest(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusBadRequest, views.BadRequestPage(h.page(r, "Bad request", "")))
+}
+
+// Unavailable answers 503 when the order database does not answer.
+func (h *Handlers) Unavailable(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Retry-After", "5")
+	h.render(w, r, http.StatusServiceUnavailable, views.UnavailablePage(h.page(r, "Orders unavailable", "")))
+}
+
+// Forbidden answers 403 to a cross-site form post.
+func (h *Handlers) Forbidden(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusForbidden, views.ForbiddenPage(h.page(r, "Request refused", "")))
+}
+
+// SessionError answers a request whose session could not be loaded or saved: the
+// session lives in the database, so this is the database failing.
+func (h *Handlers) SessionError(w http.ResponseWriter, r *http.Request, err error) {
+	h.logger(r).Warn("session store", "err", err)
+	h.Unavailable(w, r)
+}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"kmsconsole/pricing"
@@ -42,10 +43,7 @@ func (h *Handlers) KMSQuote(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handlers) kmsEstimate(r *http.Request) views.KMSResults {
 	b := h.book
-	f := form{q: r.URL.Query(), defaults: map[string]string{
-		"region": b.Regions[0].ID, "customer_keys": "10", "managed_keys": "0",
-		"pending_deletion_keys": "0", "api_calls": "50000", "days": strconv.Itoa(pricing.DefaultDays),
-	}}
+	f := h.kmsForm(r.URL.Query())
 	item := f.item(pricing.ProductKMS, nil)
 	// A blank Days field means the default month, as for any other way in.
 	q, err := pricing.Compute(b, pricing.Request{Items: []pricing.Item{item}})
@@ -69,3 +67,14 @@ func (h *Handlers) kmsEstimate(r *http.Request) views.KMSResults {
 		},
 	}
 }
+
+// kmsForm reads the KMS estimator's inputs, with the estimator's defaults.
+func (h *Handlers) kmsForm(q url.Values) form {
+	return form{q: q, defaults: map[string]string{
+		"region": h.book.Regions[0].ID, "customer_keys": "10", "managed_keys": "0",
+		"pending_deletion_keys": "0", "api_calls": "50000", "days": strconv.Itoa(pricing.DefaultDays),
+	}}
+}
+
+// kmsFields are the inputs of a KMS activation, as a purchase carries them on.
+var kmsFields = []string{"region", "customer_keys", "managed_keys", "pending_deletion_keys", "api_calls", "days"}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -51,21 +52,10 @@ func (h *Handlers) SSMQuote(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handlers) ssmEstimate(r *http.Request) views.SSMResults {
 	b := h.book
-	f := form{q: r.URL.Query(), defaults: map[string]string{
-		"region": b.Regions[0].ID, "edition": b.SSM.Editions[0].ID, "credentials": "1000",
-		"qps_units": "0", "billing": pricing.BillingMonthly, "term": "1", "api_calls": "60000",
-	}}
+	f := h.ssmForm(r.URL.Query())
 	compare := f.q.Get("compare") != ""
 	annual := f.value("billing") == pricing.BillingAnnual
-
-	// The engine takes the term in months.
-	termMonths := f.value("term")
-	if n, err := strconv.ParseInt(strings.TrimSpace(termMonths), 10, 64); err == nil && annual {
-		termMonths = strconv.FormatInt(n*12, 10)
-	}
-	months := form{q: f.q, defaults: f.defaults}
-	months.q = cloneWith(f.q, "term", termMonths)
-	item := months.item(pricing.ProductSSM, ssmRename)
+	item := f.ssmItem()
 
 	res := views.SSMResults{Compare: compare}
 	q, err := pricing.Compute(b, pricing.Request{Items: []pricing.Item{item}})
@@ -124,6 +114,29 @@ func (h *Handlers) ssmEstimate(r *http.Request) views.SSMResults {
 		field("api_calls", "API calls per month", "Across all credentials, in this region."),
 	}
 	return res
+}
+
+// ssmForm reads the SSM estimator's inputs, with the estimator's defaults.
+func (h *Handlers) ssmForm(q url.Values) form {
+	b := h.book
+	return form{q: q, defaults: map[string]string{
+		"region": b.Regions[0].ID, "edition": b.SSM.Editions[0].ID, "credentials": "1000",
+		"qps_units": "0", "billing": pricing.BillingMonthly, "term": "1", "api_calls": "60000",
+	}}
+}
+
+// ssmFields are the inputs of an SSM subscription, as a purchase carries them on.
+var ssmFields = []string{"region", "edition", "credentials", "qps_units", "billing", "term"}
+
+// ssmItem is the subscription the form describes. The form's term counts years for
+// annual billing; the engine's counts months.
+func (f form) ssmItem() pricing.Item {
+	termMonths := f.value("term")
+	if n, err := strconv.ParseInt(strings.TrimSpace(termMonths), 10, 64); err == nil && f.value("billing") == pricing.BillingAnnual {
+		termMonths = strconv.FormatInt(n*12, 10)
+	}
+	months := form{q: cloneWith(f.q, "term", termMonths), defaults: f.defaults}
+	return months.item(pricing.ProductSSM, ssmRename)
 }
 
 func termMessage(b *pricing.Book, annual bool) string {

@@ -11,16 +11,20 @@ import (
 
 // Deps is what the handlers need from the rest of the program, built in main.
 type Deps struct {
-	Logger *slog.Logger     // nil discards the logs
-	Assets views.AssetPaths // URLs of the static files, for the layout
-	Book   *pricing.Book    // the price book in force
+	Logger   *slog.Logger     // nil discards the logs
+	Assets   views.AssetPaths // URLs of the static files, for the layout
+	Book     *pricing.Book    // the price book in force
+	Orders   Orders           // the order store
+	Sessions Sessions         // the browser sessions
 }
 
 // Handlers serves the console's pages. The zero value is not usable: call New.
 type Handlers struct {
-	log    *slog.Logger
-	assets views.AssetPaths
-	book   *pricing.Book
+	log      *slog.Logger
+	assets   views.AssetPaths
+	book     *pricing.Book
+	orders   Orders
+	sessions Sessions
 }
 
 // New returns the handlers built on d.
@@ -29,7 +33,7 @@ func New(d Deps) *Handlers {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Handlers{log: log, assets: d.Assets, book: d.Book}
+	return &Handlers{log: log, assets: d.Assets, book: d.Book, orders: d.Orders, sessions: d.Sessions}
 }
 
 // page fills what the layout needs for a page of r.

@@ -28,11 +28,12 @@ type TermsSection struct {
 	Paragraphs []string `json:"paragraphs"`
 }
 
-// TermsFor writes the pricing terms of a quote: only what applies to its items, in
-// full.
+// TermsFor writes the pricing terms of a quote, in full: what is bought and how it is
+// billed, and the overdue policy of both services (an SSM order can add KMS charges,
+// so KMS billing and its policy apply to every order).
 func TermsFor(q Quote) Terms {
 	var ordered, billing []string
-	var hasSSM, hasKMS bool
+	var hasSSM bool
 	for _, it := range q.Items {
 		switch it.Product {
 		case ProductSSM:
@@ -44,7 +45,6 @@ func TermsFor(q Quote) Terms {
 				", "+moneyText(it.Monthly)+" "+q.Currency+" a month, "+moneyText(it.Upfront)+" "+q.Currency+
 				" paid up front when the order is placed.")
 		case ProductKMS:
-			hasKMS = true
 			ordered = append(ordered, "Key Management Service in "+it.RegionName+": the service is activated when the "+
 				"order is placed; nothing is paid up front, usage is billed monthly (this quote estimates "+
 				moneyText(it.Monthly)+" "+q.Currency+" a month of key storage, plus API calls for the account).")
@@ -55,11 +55,10 @@ func TermsFor(q Quote) Terms {
 			"monthly billing is for 1 to 11 months, annual billing for 1, 2 or 3 years of 12 months each, with no "+
 			"discount. The whole term is paid up front.")
 	}
-	if hasKMS {
-		billing = append(billing, "Key Management Service is pay-as-you-go and billed monthly: customer managed keys by "+
-			"the day, API calls per month for the whole account after its free calls, with a minimum as the price book "+
-			"states. The fees of a month are calculated and deducted on the 3rd to 5th day of the following month.")
-	}
+	// Secrets Manager can add KMS charges, so the KMS billing applies to every order.
+	billing = append(billing, "Key Management Service is pay-as-you-go and billed monthly: customer managed keys by "+
+		"the day, API calls per month for the whole account after its free calls, with a minimum as the price book "+
+		"states. The fees of a month are calculated and deducted on the 3rd to 5th day of the following month.")
 	billing = append(billing, "Prices are those of price book "+q.PriceBook.Version+", effective "+q.PriceBook.Effective+
 		", in "+q.Currency+". This order records the quote as shown; your Tencent Cloud bill is final.")
 
@@ -72,19 +71,16 @@ func TermsFor(q Quote) Terms {
 			"Secrets Manager encrypts your secrets with keys managed by Key Management Service, which may add KMS " +
 				"charges to your bill, billed as Key Management Service."}})
 	}
-	var overdue []string
-	overdue = append(overdue, "When your account is overdue, notices of the suspension are sent by email and SMS to "+
-		"the account's creators and collaborators, on the day and after.")
-	if hasKMS {
-		overdue = append(overdue, "Key Management Service is suspended 24 hours after your account becomes overdue: "+
-			"access is denied, your key data is kept, and key storage and API calls incur no fees while suspended. "+
-			"KMS resources are released 168 hours (7 days) after your account becomes overdue.")
-	}
-	if hasSSM {
-		overdue = append(overdue, "Secrets Manager is suspended 24 hours after your account becomes overdue: access "+
-			"is denied, your secret data is kept, and secret storage and API calls incur no fees while suspended. "+
-			"Secrets are released 168 hours (7 days) after the suspension, that is 192 hours after your account "+
-			"becomes overdue.")
+	overdue := []string{
+		"When your account is overdue, notices of the suspension are sent by email and SMS to " +
+			"the account's creators and collaborators, on the day and after.",
+		"Key Management Service is suspended 24 hours after your account becomes overdue: " +
+			"access is denied, your key data is kept, and key storage and API calls incur no fees while suspended. " +
+			"KMS resources are released 168 hours (7 days) after your account becomes overdue.",
+		"Secrets Manager is suspended 24 hours after your account becomes overdue: access " +
+			"is denied, your secret data is kept, and secret storage and API calls incur no fees while suspended. " +
+			"Secrets are released 168 hours (7 days) after the suspension, that is 192 hours after your account " +
+			"becomes overdue.",
 	}
 	t.Sections = append(t.Sections, TermsSection{"Overdue payment", overdue})
 	if len(q.Warnings) > 0 {

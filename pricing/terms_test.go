@@ -42,7 +42,7 @@ func TestTermsHashFollowsTheText(t *testing.T) {
 	if a.Hash == c.Hash {
 		t.Error("a different text must hash differently")
 	}
-	if strings.Contains(strings.Join(a.Sections[len(a.Sections)-1].Paragraphs, " "), "Secrets") {
-		t.Error("a KMS-only order carries no Secrets Manager overdue policy")
+	if !strings.Contains(strings.Join(a.Sections[len(a.Sections)-1].Paragraphs, " "), "Secrets are released 168 hours") {
+		t.Error("the terms state both services' overdue policies")
 	}
 }

@@ -133,3 +133,22 @@ func quantityText(l pricing.Line) string {
 	}
 	return q + " " + l.Unit + "s"
 }
+
+// nextSteps says what follows an order, for each product in it.
+func nextSteps(v OrderView) []string {
+	var steps []string
+	for _, it := range v.Quote.Items {
+		switch it.Product {
+		case pricing.ProductSSM:
+			steps = append(steps, it.Name+" in "+it.RegionName+": payment of "+Money(it.Upfront)+" "+v.Quote.Currency+
+				" is due up front for the term ("+termText(it)+"); the subscription starts once it is paid.")
+		case pricing.ProductKMS:
+			steps = append(steps, "Key Management Service in "+it.RegionName+": activated, billed monthly; a month's "+
+				"fees are deducted on the 3rd to 5th day of the following month.")
+		}
+	}
+	if v.QuotaIncreaseRequired {
+		steps = append(steps, "A KMS quota increase is required before the keys above the quota can be created: submit a ticket or contact your Tencent Cloud sales rep.")
+	}
+	return steps
+}

@@ -51,7 +51,7 @@ func KMSEstimatorPage(v KMSEstimator) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Key Management Service estimator</h1><p class=\"lead\">Enter the keys you plan to keep and the API calls you expect in a month: the quote follows as you type. KMS is pay-as-you-go; nothing is paid up front.</p><div class=\"estimator\"><form class=\"estimator-form\" method=\"get\" action=\"/kms\" data-live=\"/kms/quote\" novalidate><fieldset><legend>Usage in a month</legend>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Key Management Service estimator</h1><p class=\"lead\">Enter the keys you plan to keep and the API calls you expect in a month: the quote follows as you type. KMS is pay-as-you-go; nothing is paid up front.</p><div class=\"estimator\"><form id=\"estimate-form\" class=\"estimator-form\" method=\"get\" action=\"/kms\" data-live=\"/kms/quote\" novalidate><fieldset><legend>Usage in a month</legend>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -84,6 +84,10 @@ func KMSEstimatorPage(v KMSEstimator) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = QuotePanel(v.Results.Quote, "quote").Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = PurchaseButton(v.Results.Quote, "/purchase/kms").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -124,6 +128,10 @@ func KMSFragment(r KMSResults) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = QuotePanel(r.Quote, "quote").Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = PurchaseButton(r.Quote, "/purchase/kms").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

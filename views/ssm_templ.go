@@ -64,7 +64,7 @@ func SSMEstimatorPage(v SSMEstimator) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Secrets Manager estimator</h1><p class=\"lead\">Choose a region and how many credentials and how much throughput you need: the quote follows as you type.</p><div class=\"estimator\"><form class=\"estimator-form\" method=\"get\" action=\"/ssm\" data-live=\"/ssm/quote\" novalidate><fieldset><legend>Subscription (new billing)</legend>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Secrets Manager estimator</h1><p class=\"lead\">Choose a region and how many credentials and how much throughput you need: the quote follows as you type.</p><div class=\"estimator\"><form id=\"estimate-form\" class=\"estimator-form\" method=\"get\" action=\"/ssm\" data-live=\"/ssm/quote\" novalidate><fieldset><legend>Subscription (new billing)</legend>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -338,6 +338,10 @@ func ssmResults(r SSMResults) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
+		templ_7745c5c3_Err = PurchaseButton(r.Quote, "/purchase/ssm").Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
 		if r.Compare {
 			templ_7745c5c3_Err = QuotePanel(r.Legacy, "legacy").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
@@ -356,7 +360,7 @@ func ssmResults(r SSMResults) templ.Component {
 			var templ_7745c5c3_Var12 string
 			templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(r.Comparison)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ssm.templ`, Line: 106, Col: 63}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ssm.templ`, Line: 107, Col: 63}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
 			if templ_7745c5c3_Err != nil {

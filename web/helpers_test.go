@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -11,9 +12,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/alexedwards/scs/v2"
+
 	"kmsconsole/handlers"
 	"kmsconsole/pricing"
 	"kmsconsole/static"
+	"kmsconsole/store"
 )
 
 // logBuffer collects JSON log lines; safe for concurrent writers.
@@ -49,16 +53,36 @@ func newTestServer(t *testing.T) (*Server, *logBuffer) {
 	t.Helper()
 	logs := &logBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	assets, err := static.Load(static.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
 	book, err := pricing.EmbeddedBook()
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := handlers.New(handlers.Deps{Logger: log, Assets: assets, Book: book})
-	return NewServer(Deps{Logger: log, Handlers: h, Assets: assets}), logs
+	st, err := store.Open(context.Background(), t.TempDir(), "", log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return newServerWith(t, log, book, st), logs
+}
+
+// newServerWith builds the server on the given order store, as main does.
+func newServerWith(t *testing.T, log *slog.Logger, book *pricing.Book, st interface {
+	handlers.Orders
+	SessionStore() scs.Store
+}) *Server {
+	t.Helper()
+	assets, err := static.Load(static.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st}
+	var h *handlers.Handlers
+	sessions := NewSessions(st.SessionStore(), false, func(w http.ResponseWriter, r *http.Request, err error) {
+		h.SessionError(w, r, err)
+	})
+	deps.Sessions = sessions
+	h = handlers.New(deps)
+	return NewServer(Deps{Logger: log, Handlers: h, Assets: assets, Sessions: sessions})
 }
 
 // do sends one request to h and returns the recorded response.

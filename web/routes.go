@@ -39,8 +39,17 @@ func (s *Server) routes() *chi.Mux {
 		r.Get("/price-book", s.h.PriceBookAPI)
 	})
 
-	// Still to come, each a r.Group with its own middleware: the purchase flow
-	// (session, CSRF) and the rep-only pages (session, role check).
+	// The purchase flow: a browser session (kept in the database) and protection
+	// against cross-site form posts.
+	r.Group(func(r chi.Router) {
+		r.Use(s.sessions.LoadAndSave, s.crossOriginProtection())
+		r.Get("/purchase/{product}", s.h.PurchaseReview)
+		r.Post("/orders", s.h.PlaceOrder)
+		r.Get("/orders", s.h.MyOrders)
+		r.Get("/orders/{id}", s.h.OrderDetail)
+	})
+
+	// Still to come: the rep-only pages (session, role check).
 
 	return r
 }

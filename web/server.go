@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
 	"kmsconsole/handlers"
@@ -20,21 +21,23 @@ type Deps struct {
 	Logger       *slog.Logger // nil discards the logs
 	Handlers     *handlers.Handlers
 	Assets       *static.Assets
-	MaxBodyBytes int64 // 0 means DefaultMaxBodyBytes
+	Sessions     *scs.SessionManager // browser sessions of the purchase pages
+	MaxBodyBytes int64               // 0 means DefaultMaxBodyBytes
 }
 
 // Server is the console's http.Handler: the router behind the middleware.
 type Server struct {
-	log     *slog.Logger
-	h       *handlers.Handlers
-	assets  *static.Assets
-	maxBody int64
-	router  *chi.Mux
+	log      *slog.Logger
+	h        *handlers.Handlers
+	assets   *static.Assets
+	sessions *scs.SessionManager
+	maxBody  int64
+	router   *chi.Mux
 }
 
 // NewServer builds the router from d.
 func NewServer(d Deps) *Server {
-	s := &Server{log: d.Logger, h: d.Handlers, assets: d.Assets, maxBody: d.MaxBodyBytes}
+	s := &Server{log: d.Logger, h: d.Handlers, assets: d.Assets, sessions: d.Sessions, maxBody: d.MaxBodyBytes}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -16,6 +16,7 @@ type config struct {
 	databaseURL string // empty: SQLite in dataDir; set: PostgreSQL. Never logged.
 	priceBook   string // empty: the price book compiled into the binary
 	logLevel    slog.Level
+	secure      bool // the console is served over TLS (by a proxy): Secure cookies
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -27,6 +28,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&cfg.databaseURL, "database-url", "", "PostgreSQL URL; empty uses SQLite in the data directory (env DATABASE_URL)")
 	fs.StringVar(&cfg.priceBook, "price-book", "", "price book file; empty uses the embedded one (env PRICE_BOOK)")
 	fs.Var((*levelFlag)(&cfg.logLevel), "log-level", "debug, info, warn or error (env LOG_LEVEL)")
+	fs.BoolVar(&cfg.secure, "secure-cookies", false, "mark cookies Secure, when the console is served over HTTPS (env SECURE_COOKIES)")
 
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -45,6 +47,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		{"database-url", "DATABASE_URL"},
 		{"price-book", "PRICE_BOOK"},
 		{"log-level", "LOG_LEVEL"},
+		{"secure-cookies", "SECURE_COOKIES"},
 	} {
 		if v := getenv(fe.env); v != "" && !given[fe.flag] {
 			if err := fs.Set(fe.flag, v); err != nil {

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -18,6 +19,7 @@ import (
 	"kmsconsole/handlers"
 	"kmsconsole/pricing"
 	"kmsconsole/static"
+	"kmsconsole/store"
 	"kmsconsole/web"
 )
 
@@ -43,10 +45,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	log := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: cfg.logLevel}))
 
-	// The store will live here; until then the directory is only made ready.
 	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
+	st, err := store.Open(ctx, cfg.dataDir, cfg.databaseURL, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	assets, err := static.Load(static.Embedded())
 	if err != nil {
 		return err
@@ -55,8 +61,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	h := handlers.New(handlers.Deps{Logger: log, Assets: assets, Book: book})
-	srv := web.NewServer(web.Deps{Logger: log, Handlers: h, Assets: assets})
+	// The handlers and the session manager refer to each other (a session error is
+	// answered with a page), hence the handlers first and the sessions set after.
+	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st}
+	var h *handlers.Handlers
+	sessions := web.NewSessions(st.SessionStore(), cfg.secure, func(w http.ResponseWriter, r *http.Request, err error) {
+		h.SessionError(w, r, err)
+	})
+	deps.Sessions = sessions
+	h = handlers.New(deps)
+	srv := web.NewServer(web.Deps{Logger: log, Handlers: h, Assets: assets, Sessions: sessions})
 
 	// Listen before logging, so the log shows the real port when -addr asks for :0.
 	ln, err := net.Listen("tcp", cfg.addr)

@@ -1,0 +1,288 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"kmsconsole/pricing"
+	"kmsconsole/store"
+	"kmsconsole/views"
+)
+
+// Orders is what the purchase pages need of the store.
+type Orders interface {
+	PlaceOrder(ctx context.Context, o store.Order) (store.Order, bool, error)
+	Order(ctx context.Context, id string) (store.Order, error)
+	OrdersByOwner(ctx context.Context, owner string, limit int) ([]store.Order, error)
+}
+
+// Sessions is what the purchase pages need of the session manager (scs's
+// *SessionManager has these methods).
+type Sessions interface {
+	GetString(ctx context.Context, key string) string
+	Put(ctx context.Context, key string, val any)
+	PopString(ctx context.Context, key string) string
+}
+
+// ownerKey holds, in the session, the opaque key under which this browser's orders
+// are stored: it is not the session token, which changes when renewed.
+const ownerKey = "owner"
+
+// purchasable maps a product of the estimators to its form fields.
+var purchasable = map[string][]string{pricing.ProductSSM: ssmFields, pricing.ProductKMS: kmsFields}
+
+// PurchaseReview shows the review page for the estimator inputs in the URL.
+func (h *Handlers) PurchaseReview(w http.ResponseWriter, r *http.Request) {
+	product := r.PathValue("product")
+	if _, ok := purchasable[product]; !ok {
+		h.NotFound(w, r)
+		return
+	}
+	h.owner(r) // the session starts here, so that the order placed from it is its own
+	v := h.review(r, product, r.URL.Query())
+	v.Token = newToken()
+	status := http.StatusOK
+	if v.Terms == nil {
+		status = http.StatusUnprocessableEntity
+	}
+	h.render(w, r, status, views.ReviewPage(v))
+}
+
+// review prices the inputs again and fills the review page, without the buyer's part.
+func (h *Handlers) review(r *http.Request, product string, in url.Values) views.Review {
+	var f form
+	var item pricing.Item
+	if product == pricing.ProductSSM {
+		f = h.ssmForm(in)
+		item = f.ssmItem()
+	} else {
+		f = h.kmsForm(in)
+		item = f.item(pricing.ProductKMS, nil)
+	}
+	back := url.Values{}
+	v := views.Review{
+		Page:    h.page(r, "Review your order", ""),
+		Product: product,
+		Account: views.Field{Name: "account_id", Label: "Account ID", Hint: "Your Tencent Cloud account ID (UIN): digits only."},
+		Name:    views.Field{Name: "contact_name", Label: "Contact name"},
+		Email:   views.Field{Name: "contact_email", Label: "Contact email"},
+		Accept:  views.Field{Name: "accept_terms", Label: "I accept the pricing terms"},
+	}
+	for _, name := range purchasable[product] {
+		v.Hidden = append(v.Hidden, views.Option{Value: name, Label: f.value(name)})
+		back.Set(name, f.value(name))
+	}
+	v.Back = "/" + product + "?" + back.Encode()
+
+	q, err := pricing.Compute(h.book, pricing.Request{Items: []pricing.Item{item}})
+	switch {
+	case err != nil:
+		v.Quote = views.QuoteView{Title: "Your quote", Empty: "This estimate has problems, so it cannot be ordered: go back to the estimate and correct it."}
+	case !q.Orderable:
+		v.Quote = views.QuoteView{Title: "Your quote", Empty: "Nothing in this estimate can be ordered."}
+	default:
+		v.Quote = views.QuoteView{Title: "Your quote", Quote: &q}
+		t := pricing.TermsFor(q)
+		v.Terms = &t
+	}
+	return v
+}
+
+// PlaceOrder records the order of the review form: only with the terms accepted and
+// the buyer's fields valid, priced again on the server, exactly once per token.
+func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			h.TooLarge(w, r)
+			return
+		}
+		h.BadRequest(w, r)
+		return
+	}
+	product := r.PostForm.Get("product")
+	if _, ok := purchasable[product]; !ok {
+		h.BadRequest(w, r)
+		return
+	}
+	v := h.review(r, product, r.PostForm)
+	v.Token = r.PostForm.Get("token")
+	v.Account.Value = strings.TrimSpace(r.PostForm.Get("account_id"))
+	v.Name.Value = strings.TrimSpace(r.PostForm.Get("contact_name"))
+	v.Email.Value = strings.TrimSpace(r.PostForm.Get("contact_email"))
+	v.Accept.Value = r.PostForm.Get("accept_terms")
+	if v.Terms == nil {
+		h.render(w, r, http.StatusUnprocessableEntity, views.ReviewPage(v))
+		return
+	}
+	if !validToken(v.Token) {
+		// A form without its token did not come from our review page: give a new one.
+		v.Token = newToken()
+		v.Problem = "This form has expired. Check the order below and place it again."
+		h.render(w, r, http.StatusUnprocessableEntity, views.ReviewPage(v))
+		return
+	}
+	v.Account.Error = accountIDProblem(v.Account.Value)
+	v.Name.Error = contactNameProblem(v.Name.Value)
+	v.Email.Error = emailProblem(v.Email.Value)
+	if v.Accept.Value != "yes" {
+		v.Accept.Error = "Tick the box to accept the pricing terms before placing the order."
+	}
+	if r.PostForm.Get("terms_hash") != v.Terms.Hash {
+		// The price book changed since the page was shown (or the form was altered):
+		// never order on terms the buyer has not seen.
+		v.Problem = "The prices or terms changed since this page was opened. Review the quote and the terms below, then place the order again."
+		v.Accept.Value = ""
+	}
+	if v.Account.Error != "" || v.Name.Error != "" || v.Email.Error != "" || v.Accept.Error != "" || v.Problem != "" {
+		h.render(w, r, http.StatusUnprocessableEntity, views.ReviewPage(v))
+		return
+	}
+
+	q := *v.Quote.Quote
+	now := time.Now().UTC()
+	order := store.Order{
+		Owner:                 h.owner(r),
+		Buyer:                 store.Buyer{AccountID: v.Account.Value, ContactName: v.Name.Value, ContactEmail: v.Email.Value},
+		Quote:                 q,
+		PriceBookVersion:      q.PriceBook.Version,
+		TermsVersion:          v.Terms.Version,
+		TermsHash:             v.Terms.Hash,
+		TermsAcceptedAt:       now,
+		QuotaIncreaseRequired: q.QuotaIncreaseRequired,
+		MonthlyTotal:          q.Totals.Monthly,
+		UpfrontTotal:          q.Totals.Upfront,
+		IdempotencyKey:        v.Token,
+	}
+	for _, it := range q.Items {
+		order.Products = append(order.Products, it.Product)
+		order.Regions = append(order.Regions, it.Region)
+	}
+	placed, created, err := h.orders.PlaceOrder(r.Context(), order)
+	switch {
+	case errors.Is(err, store.ErrUnavailable):
+		h.logger(r).Warn("place order: database unavailable", "err", err)
+		v.Problem = "Your order could not be recorded because the order database does not answer. Nothing was charged. Your details are kept below: place the order again in a moment."
+		w.Header().Set("Retry-After", "5")
+		h.render(w, r, http.StatusServiceUnavailable, views.ReviewPage(v))
+		return
+	case errors.Is(err, store.ErrIdempotencyConflict):
+		v.Token = newToken()
+		v.Problem = "This form was already used from another browser. Check the order below and place it again."
+		h.render(w, r, http.StatusConflict, views.ReviewPage(v))
+		return
+	case err != nil:
+		h.logger(r).Error("place order", "err", err)
+		h.InternalError(w, r)
+		return
+	}
+	if created {
+		h.logger(r).Info("order placed", "order_id", placed.ID, "products", order.Products)
+		h.sessions.Put(r.Context(), "flash", "placed:"+placed.ID)
+	}
+	// Post/redirect/get: a reload of the confirmation does not post again.
+	http.Redirect(w, r, "/orders/"+placed.ID, http.StatusSeeOther)
+}
+
+// OrderDetail shows an order to the browser session that placed it; to anyone else
+// it does not exist.
+func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
+	o, err := h.orders.Order(r.Context(), r.PathValue("id"))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		h.NotFound(w, r)
+		return
+	case err != nil:
+		h.storeError(w, r, "show order", err)
+		return
+	}
+	owner := h.sessions.GetString(r.Context(), ownerKey)
+	if owner == "" || owner != o.Owner {
+		h.NotFound(w, r)
+		return
+	}
+	justPlaced := h.sessions.PopString(r.Context(), "flash") == "placed:"+o.ID
+	title := "Order " + o.ID
+	if justPlaced {
+		title = "Order placed"
+	}
+	h.render(w, r, http.StatusOK, views.OrderPage(views.OrderView{
+		Page:                  h.page(r, title, ""),
+		JustPlaced:            justPlaced,
+		ID:                    o.ID,
+		Status:                o.Status,
+		Created:               o.CreatedAt,
+		Account:               o.Buyer.AccountID,
+		Name:                  o.Buyer.ContactName,
+		Email:                 o.Buyer.ContactEmail,
+		Quote:                 o.Quote,
+		TermsVersion:          o.TermsVersion,
+		TermsAcceptedAt:       o.TermsAcceptedAt,
+		QuotaIncreaseRequired: o.QuotaIncreaseRequired,
+	}))
+}
+
+// MyOrders lists the orders placed from this browser session, newest first.
+func (h *Handlers) MyOrders(w http.ResponseWriter, r *http.Request) {
+	var rows []views.OrderRow
+	if owner := h.sessions.GetString(r.Context(), ownerKey); owner != "" {
+		orders, err := h.orders.OrdersByOwner(r.Context(), owner, 100)
+		if err != nil {
+			h.storeError(w, r, "list orders", err)
+			return
+		}
+		for _, o := range orders {
+			names := make([]string, len(o.Quote.Items))
+			for i, it := range o.Quote.Items {
+				names[i] = it.Name + " (" + it.RegionName + ")"
+			}
+			rows = append(rows, views.OrderRow{
+				ID: o.ID, Created: o.CreatedAt, Status: o.Status, Products: strings.Join(names, ", "),
+				Monthly: views.Money(o.MonthlyTotal), Upfront: views.Money(o.UpfrontTotal),
+			})
+		}
+	}
+	h.render(w, r, http.StatusOK, views.OrdersPage(h.page(r, "My orders", ""), rows))
+}
+
+// owner returns this session's owner key, making one on first use.
+func (h *Handlers) owner(r *http.Request) string {
+	owner := h.sessions.GetString(r.Context(), ownerKey)
+	if owner == "" {
+		owner = rand.Text()
+		h.sessions.Put(r.Context(), ownerKey, owner)
+	}
+	return owner
+}
+
+// storeError answers 503 when the database is down, 500 for anything else.
+func (h *Handlers) storeError(w http.ResponseWriter, r *http.Request, op string, err error) {
+	if errors.Is(err, store.ErrUnavailable) {
+		h.logger(r).Warn(op+": database unavailable", "err", err)
+		h.Unavailable(w, r)
+		return
+	}
+	h.logger(r).Error(op, "err", err)
+	h.InternalError(w, r)
+}
+
+// newToken is a review page's one-time token.
+func newToken() string { return rand.Text() }
+
+// validToken accepts what newToken makes: 26 characters of base32.
+func validToken(s string) bool {
+	if len(s) != 26 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return true
+}
