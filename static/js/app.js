@@ -24,10 +24,12 @@ document.documentElement.classList.add("js");
     for (const part of doc.querySelectorAll("[data-swap][id]")) {
       const target = document.getElementById(part.id);
       if (!target) continue;
+      // Read the message before its nodes move into the page (which empties part).
+      const invalid = part.textContent.trim() !== "";
       target.replaceChildren(...part.childNodes);
       const name = part.getAttribute("data-for");
       const input = name && document.getElementById(name);
-      if (input) input.setAttribute("aria-invalid", part.textContent.trim() ? "true" : "false");
+      if (input) input.setAttribute("aria-invalid", invalid ? "true" : "false");
     }
   }
 
