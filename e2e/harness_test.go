@@ -8,21 +8,15 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kmsconsole/internal/testserver"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -49,11 +43,8 @@ func run(m *testing.M) int {
 	if err != nil {
 		return fail(err)
 	}
-	consoleBin = filepath.Join(tmp, "console")
-	build := exec.Command("go", "build", "-o", consoleBin, "./cmd/console")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		return fail(fmt.Errorf("go build ./cmd/console: %v\n%s", err, out))
+	if consoleBin, err = testserver.Build(root, tmp); err != nil {
+		return fail(err)
 	}
 
 	pw, err := startPlaywright(root)
@@ -108,119 +99,14 @@ func fail(err error) int {
 	return 1
 }
 
-// server is one running console process.
-type server struct {
-	URL    string // http://127.0.0.1:PORT, no trailing slash
-	cmd    *exec.Cmd
-	stderr *syncBuffer
-	exited chan struct{} // closed once the process has exited
-}
-
-// serverOption adds to the command line or the environment of the console.
-type serverOption func(*exec.Cmd)
-
-func withArgs(args ...string) serverOption {
-	return func(c *exec.Cmd) { c.Args = append(c.Args, args...) }
-}
-
-// withEnv adds KEY=VALUE pairs to the environment.
-func withEnv(kv ...string) serverOption {
-	return func(c *exec.Cmd) { c.Env = append(c.Env, kv...) }
-}
+// server is one running console process (see internal/testserver).
+type server = testserver.Server
 
 // startServer starts the built console on a free port with an empty data directory,
-// waits until /healthz answers, and stops it when the test ends. Its output is logged
-// when the test fails.
-func startServer(t *testing.T, opts ...serverOption) *server {
+// waits until /healthz answers, and stops it when the test ends.
+func startServer(t *testing.T, opts ...testserver.Option) *server {
 	t.Helper()
-	addr := freeAddr(t)
-	cmd := exec.Command(consoleBin, "-addr", addr, "-data", t.TempDir())
-	cmd.Env = hermeticEnv()
-	for _, o := range opts {
-		o(cmd)
-	}
-	s := &server{URL: "http://" + addr, cmd: cmd, stderr: &syncBuffer{}, exited: make(chan struct{})}
-	cmd.Stdout, cmd.Stderr = s.stderr, s.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start console: %v", err)
-	}
-	go func() { _ = cmd.Wait(); close(s.exited) }()
-	t.Cleanup(func() {
-		s.stop(t)
-		if t.Failed() {
-			t.Logf("console output:\n%s", s.Logs())
-		}
-	})
-
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		if healthy(s.URL) {
-			return s
-		}
-		select {
-		case <-s.exited:
-			t.Fatalf("console exited before answering /healthz (%v)", cmd.ProcessState)
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("console at %s never answered /healthz with 200", s.URL)
-		}
-	}
-}
-
-// Logs returns what the console has written to stdout and stderr so far.
-func (s *server) Logs() string { return s.stderr.String() }
-
-func (s *server) stop(t *testing.T) {
-	select {
-	case <-s.exited:
-		return
-	default:
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.exited:
-	case <-time.After(5 * time.Second):
-		t.Errorf("console did not stop within 5s of SIGTERM; killing it")
-		_ = s.cmd.Process.Kill()
-		<-s.exited
-	}
-}
-
-func healthy(base string) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("find a free port: %v", err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// hermeticEnv is this process's environment without the variables the console reads,
-// so that a DATABASE_URL or the like in the caller's shell cannot change what is tested.
-func hermeticEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		switch strings.SplitN(kv, "=", 2)[0] {
-		case "ADDR", "DATA_DIR", "DATABASE_URL", "PRICE_BOOK", "LOG_LEVEL":
-			continue
-		}
-		env = append(env, kv)
-	}
-	return env
+	return testserver.Start(t, consoleBin, opts...)
 }
 
 // pageOption changes the browser context that newPage opens.
@@ -277,22 +163,4 @@ func goTo(t *testing.T, page playwright.Page, path string) {
 		}
 		t.Fatalf("goto %s: status %d, want 200", path, status)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the process's writes and the test's reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -3,10 +3,8 @@ package web
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -14,77 +12,27 @@ import (
 	"sync"
 	"testing"
 
+	"kmsconsole/internal/testserver"
 	"kmsconsole/pricing"
 	"kmsconsole/store"
 )
 
-// browser is a client with its own cookies, as one browser is; it does not follow
-// redirects, so tests see them.
-type browser struct {
-	t      *testing.T
-	base   string
-	client *http.Client
+func newBrowser(t *testing.T, srv *httptest.Server) *testserver.Client {
+	return testserver.NewClient(t, srv.URL)
 }
 
-func newBrowser(t *testing.T, srv *httptest.Server) *browser {
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, base: srv.URL, client: &http.Client{
-		Jar:           jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}
-}
-
-func (b *browser) get(path string) (int, string, http.Header) {
-	b.t.Helper()
-	resp, err := b.client.Get(b.base + path)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body), resp.Header
-}
-
-func (b *browser) post(path string, form url.Values, header http.Header) (int, string, http.Header) {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	resp, err := b.client.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body), resp.Header
-}
-
-var hiddenInput = regexp.MustCompile(`<input type="hidden" name="([a-z_]+)" value="([^"]*)"`)
-
-// review opens the review page of an estimate and returns the form it holds, filled
-// in with a valid buyer.
-func (b *browser) review(estimate string) url.Values {
-	b.t.Helper()
-	code, body, _ := b.get("/purchase/" + estimate)
-	if code != http.StatusOK {
-		b.t.Fatalf("review page %d", code)
-	}
+// review opens the review page of an estimate, checks that it shows the terms, and
+// returns its form with a valid buyer and the terms accepted.
+func review(t *testing.T, b *testserver.Client, estimate string) url.Values {
+	t.Helper()
+	_, body, _ := b.Get("/purchase/" + estimate)
 	for _, want := range []string{"I accept the pricing terms", "Place order", "Account ID", "Contact name", "Contact email",
 		"3rd to 5th day", "24 hours", "168 hours"} {
 		if !strings.Contains(body, want) {
-			b.t.Errorf("the review page lacks %q", want)
+			t.Errorf("the review page lacks %q", want)
 		}
 	}
-	form := url.Values{}
-	for _, m := range hiddenInput.FindAllStringSubmatch(body, -1) {
-		form.Set(m[1], m[2])
-	}
-	form.Set("account_id", "100012345678")
-	form.Set("contact_name", "Ada Lovelace")
-	form.Set("contact_email", "ada@example.com")
-	return form
+	return b.ReviewForm(estimate)
 }
 
 const tokyoAnnual = "ssm?region=ap-tokyo&credentials=2500&qps_units=2&billing=annual&term=1"
@@ -96,14 +44,11 @@ func newPurchaseServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
-func orderLinks(body string) []string {
-	return regexp.MustCompile(`href="/orders/(ord_[a-z0-9]+)"`).FindAllString(body, -1)
-}
-
 func TestOrderIsRefusedWithoutAcceptingTheTerms(t *testing.T) {
 	b := newBrowser(t, newPurchaseServer(t))
-	form := b.review(tokyoAnnual)
-	code, body, _ := b.post("/orders", form, nil)
+	form := review(t, b, tokyoAnnual)
+	form.Del("accept_terms")
+	code, body, _ := b.Post("/orders", form, nil)
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "accept the pricing terms before placing") {
 		t.Fatalf("without the checkbox: %d", code)
 	}
@@ -111,25 +56,24 @@ func TestOrderIsRefusedWithoutAcceptingTheTerms(t *testing.T) {
 		t.Error("the refused form must keep what the buyer typed")
 	}
 	form.Set("accept_terms", "no")
-	if code, _, _ := b.post("/orders", form, nil); code != http.StatusUnprocessableEntity {
+	if code, _, _ := b.Post("/orders", form, nil); code != http.StatusUnprocessableEntity {
 		t.Errorf("accept_terms=no: %d", code)
 	}
-	if _, body, _ := b.get("/orders"); len(orderLinks(body)) != 0 {
+	if ids := b.MyOrders(); len(ids) != 0 {
 		t.Error("a refused order must not be recorded")
 	}
 }
 
 func TestOrderIsPlacedOncePerReviewPage(t *testing.T) {
 	b := newBrowser(t, newPurchaseServer(t))
-	form := b.review(tokyoAnnual)
-	form.Set("accept_terms", "yes")
+	form := review(t, b, tokyoAnnual)
 
 	// A double click: the same form, twice at once.
 	var wg sync.WaitGroup
 	locations := make([]string, 2)
 	for i := range locations {
 		wg.Go(func() {
-			code, _, h := b.post("/orders", form, nil)
+			code, _, h := b.Post("/orders", form, nil)
 			if code != http.StatusSeeOther {
 				t.Errorf("place order: %d", code)
 			}
@@ -141,10 +85,10 @@ func TestOrderIsPlacedOncePerReviewPage(t *testing.T) {
 		t.Fatalf("both posts must end on the same order: %q", locations)
 	}
 	// A retry later ends there too.
-	if _, _, h := b.post("/orders", form, nil); h.Get("Location") != locations[0] {
+	if _, _, h := b.Post("/orders", form, nil); h.Get("Location") != locations[0] {
 		t.Errorf("a retry went to %q", h.Get("Location"))
 	}
-	code, body, _ := b.get(locations[0])
+	code, body, _ := b.Get(locations[0])
 	if code != http.StatusOK {
 		t.Fatalf("confirmation %d", code)
 	}
@@ -153,59 +97,56 @@ func TestOrderIsPlacedOncePerReviewPage(t *testing.T) {
 			t.Errorf("the confirmation lacks %q", want)
 		}
 	}
-	if _, body, _ := b.get("/orders"); len(orderLinks(body)) != 1 {
-		t.Errorf("My orders lists %d orders, want 1", len(orderLinks(body)))
+	if ids := b.MyOrders(); len(ids) != 1 {
+		t.Errorf("My orders lists %d orders, want 1", len(ids))
 	}
 }
 
 func TestOrderIsVisibleOnlyToTheSessionThatPlacedIt(t *testing.T) {
 	srv := newPurchaseServer(t)
 	buyer, other := newBrowser(t, srv), newBrowser(t, srv)
-	form := buyer.review("kms?region=ap-tokyo&customer_keys=10&api_calls=100000")
-	form.Set("accept_terms", "yes")
-	_, _, h := buyer.post("/orders", form, nil)
+	form := review(t, buyer, "kms?region=ap-tokyo&customer_keys=10&api_calls=100000")
+	_, _, h := buyer.Post("/orders", form, nil)
 	order := h.Get("Location")
-	if code, _, _ := buyer.get(order); code != http.StatusOK {
+	if code, _, _ := buyer.Get(order); code != http.StatusOK {
 		t.Fatalf("the buyer sees %d", code)
 	}
-	if code, _, _ := other.get(order); code != http.StatusNotFound {
+	if code, _, _ := other.Get(order); code != http.StatusNotFound {
 		t.Errorf("another browser sees %d, want 404", code)
 	}
-	if _, body, _ := other.get("/orders"); len(orderLinks(body)) != 0 {
+	if ids := other.MyOrders(); len(ids) != 0 {
 		t.Error("another browser's My orders lists the order")
 	}
-	if code, _, _ := buyer.get("/orders/ord_doesnotexist"); code != http.StatusNotFound {
+	if code, _, _ := buyer.Get("/orders/ord_doesnotexist"); code != http.StatusNotFound {
 		t.Errorf("unknown order: %d", code)
 	}
 	// The other browser replaying the buyer's form does not get the buyer's order.
-	if code, body, h := other.post("/orders", form, nil); code != http.StatusConflict || h.Get("Location") != "" {
+	if code, body, h := other.Post("/orders", form, nil); code != http.StatusConflict || h.Get("Location") != "" {
 		t.Errorf("replay from another browser: %d %q %.80s", code, h.Get("Location"), body)
 	}
 }
 
 func TestCrossSiteOrderPostIsRefused(t *testing.T) {
 	b := newBrowser(t, newPurchaseServer(t))
-	form := b.review(tokyoAnnual)
-	form.Set("accept_terms", "yes")
+	form := review(t, b, tokyoAnnual)
 	for _, h := range []http.Header{
 		{"Sec-Fetch-Site": {"cross-site"}},
 		{"Origin": {"https://evil.example"}},
 	} {
-		if code, _, _ := b.post("/orders", form, h); code != http.StatusForbidden {
+		if code, _, _ := b.Post("/orders", form, h); code != http.StatusForbidden {
 			t.Errorf("%v: %d, want 403", h, code)
 		}
 	}
-	if _, body, _ := b.get("/orders"); len(orderLinks(body)) != 0 {
+	if ids := b.MyOrders(); len(ids) != 0 {
 		t.Error("a refused cross-site post must not be recorded")
 	}
 }
 
 func TestOrderIsPricedByTheServer(t *testing.T) {
 	b := newBrowser(t, newPurchaseServer(t))
-	form := b.review(tokyoAnnual)
-	form.Set("accept_terms", "yes")
+	form := review(t, b, tokyoAnnual)
 	form.Set("credentials", "1") // the browser changes what it orders after the review
-	code, body, _ := b.post("/orders", form, nil)
+	code, body, _ := b.Post("/orders", form, nil)
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "changed since this page was opened") {
 		t.Fatalf("a changed order must be reviewed again: %d", code)
 	}
@@ -215,14 +156,14 @@ func TestOrderIsPricedByTheServer(t *testing.T) {
 	// Posting the new terms (as the re-rendered page carries them) goes through.
 	m := regexp.MustCompile(`name="terms_hash" value="([0-9a-f]+)"`).FindStringSubmatch(body)
 	form.Set("terms_hash", m[1])
-	if code, _, _ := b.post("/orders", form, nil); code != http.StatusSeeOther {
+	if code, _, _ := b.Post("/orders", form, nil); code != http.StatusSeeOther {
 		t.Errorf("after a new review: %d", code)
 	}
 }
 
 func TestBuyerFieldsAreValidated(t *testing.T) {
 	b := newBrowser(t, newPurchaseServer(t))
-	base := b.review(tokyoAnnual)
+	base := review(t, b, tokyoAnnual)
 	base.Set("accept_terms", "yes")
 	for _, tc := range []struct{ field, value, want string }{
 		{"account_id", "", "Enter your Tencent Cloud account ID"},
@@ -239,7 +180,7 @@ func TestBuyerFieldsAreValidated(t *testing.T) {
 			form[k] = v
 		}
 		form.Set(tc.field, tc.value)
-		code, body, _ := b.post("/orders", form, nil)
+		code, body, _ := b.Post("/orders", form, nil)
 		if code != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) {
 			t.Errorf("%s=%q: %d, want 422 saying %q", tc.field, tc.value, code, tc.want)
 		}
@@ -248,33 +189,32 @@ func TestBuyerFieldsAreValidated(t *testing.T) {
 
 func TestHostileTextIsStoredAndShownEscaped(t *testing.T) {
 	b := newBrowser(t, newPurchaseServer(t))
-	form := b.review(tokyoAnnual)
-	form.Set("accept_terms", "yes")
+	form := review(t, b, tokyoAnnual)
 	form.Set("contact_name", `<script>alert(1)</script>'); DROP TABLE orders;--`)
-	_, _, h := b.post("/orders", form, nil)
-	_, body, _ := b.get(h.Get("Location"))
+	_, _, h := b.Post("/orders", form, nil)
+	_, body, _ := b.Get(h.Get("Location"))
 	if strings.Contains(body, "<script>alert(1)") || !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
 		t.Error("the name must be shown escaped")
 	}
-	if _, body, _ := b.get("/orders"); len(orderLinks(body)) != 1 {
+	if ids := b.MyOrders(); len(ids) != 1 {
 		t.Error("the orders table must survive the name")
 	}
 }
 
 func TestReviewOfAnEstimateThatCannotBeOrdered(t *testing.T) {
 	b := newBrowser(t, newPurchaseServer(t))
-	code, body, _ := b.get("/purchase/ssm?credentials=-1")
+	code, body, _ := b.Get("/purchase/ssm?credentials=-1")
 	if code != http.StatusUnprocessableEntity || strings.Contains(body, "Place order") {
 		t.Errorf("an invalid estimate: %d, and it must offer no order button", code)
 	}
-	if code, _, _ := b.get("/purchase/ssm_legacy?credentials=1"); code != http.StatusNotFound {
+	if code, _, _ := b.Get("/purchase/ssm_legacy?credentials=1"); code != http.StatusNotFound {
 		t.Errorf("old billing is never orderable: %d", code)
 	}
 }
 
 func TestSessionCookieFlags(t *testing.T) {
 	b := newBrowser(t, newPurchaseServer(t))
-	_, _, h := b.get("/purchase/" + tokyoAnnual)
+	_, _, h := b.Get("/purchase/" + tokyoAnnual)
 	c := h.Get("Set-Cookie")
 	for _, want := range []string{"console_session=", "HttpOnly", "SameSite=Lax", "Path=/"} {
 		if !strings.Contains(c, want) {
@@ -310,16 +250,15 @@ func TestDatabaseDownAnswers503AndKeepsTheForm(t *testing.T) {
 	srv := httptest.NewServer(newServerWith(t, slog.New(slog.DiscardHandler), book, downStore{st}))
 	defer srv.Close()
 	b := newBrowser(t, srv)
-	form := b.review(tokyoAnnual)
-	form.Set("accept_terms", "yes")
-	code, body, h := b.post("/orders", form, nil)
+	form := review(t, b, tokyoAnnual)
+	code, body, h := b.Post("/orders", form, nil)
 	if code != http.StatusServiceUnavailable || h.Get("Retry-After") == "" || !strings.Contains(body, `value="Ada Lovelace"`) {
 		t.Errorf("place order with the database down: %d, Retry-After %q", code, h.Get("Retry-After"))
 	}
-	if code, _, _ := b.get("/orders"); code != http.StatusServiceUnavailable {
+	if code, _, _ := b.Get("/orders"); code != http.StatusServiceUnavailable {
 		t.Errorf("My orders with the database down: %d", code)
 	}
-	if code, _, _ := b.get("/ssm"); code != http.StatusOK {
+	if code, _, _ := b.Get("/ssm"); code != http.StatusOK {
 		t.Errorf("the estimator keeps working: %d", code)
 	}
 }

@@ -1,0 +1,187 @@
+// Package testserver runs the real console binary for tests that need a process: the
+// end-to-end tests in a browser and the system tests (restarts, SIGKILL, several
+// instances). It builds ./cmd/console, starts it on a free loopback port with its own
+// data directory, waits for /healthz, and stops it when the test ends.
+package testserver
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Build compiles ./cmd/console of the module at root into dir and returns its path.
+func Build(root, dir string) (string, error) {
+	bin := filepath.Join(dir, "console")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/console")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./cmd/console: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// Server is one running console process.
+type Server struct {
+	URL     string // http://127.0.0.1:PORT, no trailing slash
+	Addr    string
+	DataDir string
+	cmd     *exec.Cmd
+	out     *syncBuffer
+	exited  chan struct{} // closed once the process has exited
+}
+
+// Option adds to the command line or the environment of the console.
+type Option func(*options)
+
+type options struct {
+	args    []string
+	env     []string
+	dataDir string
+	addr    string
+}
+
+// Args adds command-line arguments.
+func Args(args ...string) Option { return func(o *options) { o.args = append(o.args, args...) } }
+
+// Env adds KEY=VALUE pairs to the environment.
+func Env(kv ...string) Option { return func(o *options) { o.env = append(o.env, kv...) } }
+
+// DataDir runs the console on an existing data directory (to restart it on its data).
+func DataDir(dir string) Option { return func(o *options) { o.dataDir = dir } }
+
+// Addr runs the console on a given address (to restart it where it was).
+func Addr(addr string) Option { return func(o *options) { o.addr = addr } }
+
+// Start starts the console binary, waits until /healthz answers 200, and stops it
+// (SIGTERM) when the test ends. Its output is logged when the test fails.
+func Start(t testing.TB, bin string, opts ...Option) *Server {
+	t.Helper()
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.dataDir == "" {
+		o.dataDir = t.TempDir()
+	}
+	if o.addr == "" {
+		o.addr = FreeAddr(t)
+	}
+	cmd := exec.Command(bin, append([]string{"-addr", o.addr, "-data", o.dataDir}, o.args...)...)
+	cmd.Env = append(hermeticEnv(), o.env...)
+	s := &Server{URL: "http://" + o.addr, Addr: o.addr, DataDir: o.dataDir, cmd: cmd, out: &syncBuffer{}, exited: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = s.out, s.out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start console: %v", err)
+	}
+	go func() { _ = cmd.Wait(); close(s.exited) }()
+	t.Cleanup(func() {
+		s.Stop(t)
+		if t.Failed() {
+			t.Logf("console output:\n%s", s.Logs())
+		}
+	})
+
+	deadline := time.Now().Add(15 * time.Second)
+	for !healthy(s.URL) {
+		select {
+		case <-s.exited:
+			t.Fatalf("console exited before answering /healthz (%v):\n%s", cmd.ProcessState, s.Logs())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("console at %s never answered /healthz with 200", s.URL)
+		}
+	}
+	return s
+}
+
+// Logs returns what the console has written to stdout and stderr so far.
+func (s *Server) Logs() string { return s.out.String() }
+
+// Stop sends SIGTERM and waits for the process to exit (killing it after 5 s).
+func (s *Server) Stop(t testing.TB) {
+	select {
+	case <-s.exited:
+		return
+	default:
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.exited:
+	case <-time.After(5 * time.Second):
+		t.Errorf("console did not stop within 5s of SIGTERM; killing it")
+		s.Kill()
+	}
+}
+
+// Kill ends the process with SIGKILL, as a crash or a power cut would, and waits.
+func (s *Server) Kill() {
+	_ = s.cmd.Process.Kill()
+	<-s.exited
+}
+
+func healthy(base string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// FreeAddr returns a loopback address with a port free at the time of the call.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("find a free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// hermeticEnv is this process's environment without the variables the console reads,
+// so that a DATABASE_URL or the like in the caller's shell cannot change what is tested.
+func hermeticEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		switch strings.SplitN(kv, "=", 2)[0] {
+		case "ADDR", "DATA_DIR", "DATABASE_URL", "PRICE_BOOK", "LOG_LEVEL", "SECURE_COOKIES":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+// syncBuffer is a bytes.Buffer safe for the process's writes and the test's reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
