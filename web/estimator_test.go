@@ -206,3 +206,34 @@ func TestKMSEstimatorQuotesWithNotes(t *testing.T) {
 		t.Error("201 keys in one region must warn about the quota")
 	}
 }
+
+// TestEstimatorPageWeighsUnder60KB keeps the estimator fast on a phone: the page, its
+// CSS and its JavaScript together stay under 60 KB before compression, and nothing
+// comes from another host.
+func TestEstimatorPageWeighsUnder60KB(t *testing.T) {
+	s, _ := newTestServer(t)
+	for _, page := range []string{"/ssm?compare=1", "/kms"} {
+		w := get(s, page)
+		total := w.Body.Len()
+		doc := parsePage(t, w.Body.String())
+		var assets []string
+		for _, l := range find(doc, "link") {
+			if attr(l, "rel") == "stylesheet" {
+				assets = append(assets, attr(l, "href"))
+			}
+		}
+		for _, sc := range find(doc, "script") {
+			assets = append(assets, attr(sc, "src"))
+		}
+		for _, a := range assets {
+			if !strings.HasPrefix(a, "/static/") {
+				t.Errorf("%s loads %s from elsewhere", page, a)
+				continue
+			}
+			total += get(s, a).Body.Len()
+		}
+		if total >= 60*1024 {
+			t.Errorf("%s weighs %d bytes with its CSS and JS, want under 60 KB", page, total)
+		}
+	}
+}

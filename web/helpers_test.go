@@ -49,7 +49,7 @@ func (b *logBuffer) lines(t *testing.T) []map[string]any {
 }
 
 // newTestServer builds the server as main does, with the embedded assets.
-func newTestServer(t *testing.T) (*Server, *logBuffer) {
+func newTestServer(t testing.TB) (*Server, *logBuffer) {
 	t.Helper()
 	logs := &logBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -66,7 +66,7 @@ func newTestServer(t *testing.T) (*Server, *logBuffer) {
 }
 
 // newServerWith builds the server on the given order store, as main does.
-func newServerWith(t *testing.T, log *slog.Logger, book *pricing.Book, st interface {
+func newServerWith(t testing.TB, log *slog.Logger, book *pricing.Book, st interface {
 	handlers.Orders
 	SessionStore() scs.Store
 }) *Server {

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"kmsconsole/internal/testserver"
+	"kmsconsole/pricing"
+	"kmsconsole/store"
+)
+
+// The handler benchmarks run the real router and middleware in-process (no network),
+// so that `make bench` can compare them with benchstat from one change to the next.
+
+// benchServer is the server with a real SQLite store and a discarding logger (a
+// logger that keeps its lines would grow through the run).
+func benchServer(b *testing.B) http.Handler {
+	b.Helper()
+	st, err := store.Open(context.Background(), b.TempDir(), "", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	book, err := pricing.EmbeddedBook()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return newServerWith(b, slog.New(slog.DiscardHandler), book, st)
+}
+
+func benchGet(b *testing.B, target string) {
+	s := benchServer(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, target, nil))
+		if w.Code != http.StatusOK {
+			b.Fatalf("%s: %d", target, w.Code)
+		}
+	}
+}
+
+func BenchmarkQuoteAPI(b *testing.B) {
+	s := benchServer(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest(http.MethodPost, "/api/v1/quotes", strings.NewReader(issueExample))
+		r.Header.Set("Content-Type", "application/json")
+		s.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("%d", w.Code)
+		}
+	}
+}
+
+func BenchmarkSSMFragment(b *testing.B) {
+	benchGet(b, "/ssm/quote?region=ap-tokyo&credentials=2500&qps_units=2&billing=annual&term=1")
+}
+
+func BenchmarkSSMEstimatorPage(b *testing.B) {
+	benchGet(b, "/ssm?region=ap-tokyo&credentials=2500&qps_units=2&billing=annual&term=1")
+}
+
+func BenchmarkKMSFragment(b *testing.B) {
+	benchGet(b, "/kms/quote?region=ap-tokyo&customer_keys=10&api_calls=125000")
+}
+
+// BenchmarkPlaceOrder reviews and places one durable SQLite order per iteration,
+// over loopback HTTP with a session, as a buyer does.
+func BenchmarkPlaceOrder(b *testing.B) {
+	srv := httptest.NewServer(benchServer(b))
+	defer srv.Close()
+	c := testserver.NewClient(b, srv.URL)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.PlaceOrder(c.ReviewForm("kms?region=ap-tokyo&customer_keys=10")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
