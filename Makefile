@@ -8,7 +8,10 @@ GO    ?= go
 TEMPL := $(GO) tool templ
 FUZZTIME ?= 60s
 
-.PHONY: run build generate check-generated lint unit fuzz-short fuzz e2e e2e-deps vulncheck test bench
+.PHONY: run build generate check-generated lint unit fuzz-short fuzz e2e e2e-deps system vulncheck test bench
+
+# Packages of unit and handler tests: all but those that run the built binary.
+UNIT_PKGS = $$($(GO) list ./... | grep -v -e /e2e -e /systemtest)
 
 run: ## start the console on 127.0.0.1:8080 with the embedded SQLite store in ./data
 	$(GO) run ./cmd/console
@@ -28,7 +31,7 @@ lint:
 	  if [ -n "$$out" ]; then echo "gofmt wants to change:"; echo "$$out"; exit 1; fi
 
 unit:
-	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /e2e)
+	$(GO) test -race -count=1 $(UNIT_PKGS)
 
 fuzz-short: ## a few seconds of every fuzz target, on top of the committed corpus
 	scripts/fuzz.sh 5s
@@ -40,13 +43,17 @@ e2e-deps: ## the Playwright driver from npm and Chromium from Debian
 	scripts/e2e-deps.sh
 	scripts/axe-deps.sh
 
-e2e: e2e-deps
+e2e: e2e-deps ## browser journeys; screenshots land in e2e/screenshots
 	$(GO) test -count=1 -timeout 10m ./e2e/...
+	@echo "e2e: screenshots of every journey are in $(CURDIR)/e2e/screenshots"
+
+system: ## the real binary without a browser: SIGKILL during orders, several instances
+	$(GO) test -count=1 -timeout 10m ./systemtest/...
 
 vulncheck: ## govulncheck with a database built from the module proxy
 	scripts/vulncheck.sh
 
-test: check-generated lint unit fuzz-short e2e vulncheck
+test: check-generated lint unit fuzz-short system e2e vulncheck
 
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=6 $$($(GO) list ./... | grep -v /e2e)
+	$(GO) test -run='^$$' -bench=. -benchmem -count=6 $(UNIT_PKGS)

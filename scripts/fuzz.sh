@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t=${1:-5s}
-for pkg in $(go list ./... | grep -v /e2e); do
+for pkg in $(go list ./... | grep -v -e /e2e -e /systemtest); do
   dir=$(go list -f '{{.Dir}}' "$pkg")
   for f in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
     echo "fuzz $pkg $f for $t"
