@@ -25,7 +25,7 @@ func (b *Book) NewBillingCheaper(region string, qpsUnits, apiCalls int64, packag
 	}
 	ed := b.SSM.Editions[0]
 	per := ed.CredentialsPerPackage
-	calls := b.callLine("", apiCalls, b.Legacy.APICalls, "per region").Amount
+	calls := b.callLine("", apiCalls, b.Legacy.APICalls, &b.notes.legacyCalls).Amount
 	old := func(c int64) decimal.Decimal {
 		return decimal.NewFromInt(c).Mul(b.Legacy.CredentialPerMonth).Round(2).Add(calls)
 	}

@@ -1,8 +1,8 @@
 package pricing
 
 import (
-	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 )
@@ -116,7 +116,7 @@ func (b *Book) quoteSSM(it Item) QuotedItem {
 	}
 	note := ""
 	if it.Credentials != sizing.IncludedCredentials {
-		note = fmt.Sprintf("%s credentials need %s", count(it.Credentials), plural(packages, "package", "packages"))
+		note = words(count(it.Credentials), " credentials need ", plural(packages, "package", "packages"))
 	}
 	lines := make([]Line, 1, 2)
 	lines[0] = line(b.notes.ssmPackageLine[edIndex], decimal.NewFromInt(packages), "package-month", ed.Monthly[group], note)
@@ -146,11 +146,18 @@ func (b *Book) quoteKMS(it Item) QuotedItem {
 	// Key-days fit an int64 easily: at most 1,000,000 keys x 31 days.
 	keyDays := func(keys int64) decimal.Decimal { return decimal.NewFromInt(keys * it.Days) }
 	lines := []Line{
-		line("Customer managed CMKs: "+plural(it.CustomerKeys, "key", "keys")+" × "+plural(it.Days, "day", "days"),
+		line(text(func(b []byte) []byte {
+			b = pluralTo(append(b, "Customer managed CMKs: "...), it.CustomerKeys, "key", "keys")
+			return pluralTo(append(b, " × "...), it.Days, "day", "days")
+		}),
 			keyDays(it.CustomerKeys), "key-day", b.KMS.CustomerKeyPerDay, ""),
-		line("Tencent Cloud managed CMKs: "+plural(it.ManagedKeys, "key", "keys"),
+		line(text(func(b []byte) []byte {
+			return pluralTo(append(b, "Tencent Cloud managed CMKs: "...), it.ManagedKeys, "key", "keys")
+		}),
 			keyDays(it.ManagedKeys), "key-day", b.KMS.ManagedKeyPerDay, freeNote(b.KMS.ManagedKeyPerDay, "free")),
-		line("CMKs in scheduled deletion: "+plural(it.PendingDeletionKeys, "key", "keys"),
+		line(text(func(b []byte) []byte {
+			return pluralTo(append(b, "CMKs in scheduled deletion: "...), it.PendingDeletionKeys, "key", "keys")
+		}),
 			keyDays(it.PendingDeletionKeys), "key-day", b.KMS.PendingDeletionKeyPerDay,
 			freeNote(b.KMS.PendingDeletionKeyPerDay, "not billed while scheduled for deletion")),
 	}
@@ -178,7 +185,9 @@ func freeNote(price decimal.Decimal, note string) string {
 func (b *Book) quoteLegacy(it Item) QuotedItem {
 	region, _ := b.Region(it.Region)
 	lines := []Line{line(
-		fmt.Sprintf("Credential storage: %s", plural(it.Credentials, "credential", "credentials")),
+		text(func(b []byte) []byte {
+			return pluralTo(append(b, "Credential storage: "...), it.Credentials, "credential", "credentials")
+		}),
 		decimal.NewFromInt(it.Credentials), "credential-month", b.Legacy.CredentialPerMonth, "")}
 	monthly := sum(lines)
 	return QuotedItem{
@@ -203,48 +212,62 @@ func (b *Book) accountLines(a *accountUsage) []Line {
 		for _, rc := range a.kmsCalls {
 			total += rc.n
 		}
-		desc := "KMS API calls: " + plural(total, "call", "calls") + " a month"
-		if len(a.kmsCalls) > 1 {
-			desc += " across " + strconv.Itoa(len(a.kmsCalls)) + " regions"
-		}
-		lines = append(lines, b.callLine(desc, total, b.KMS.APICalls, "the account's"))
+		desc := text(func(buf []byte) []byte {
+			buf = append(pluralTo(append(buf, "KMS API calls: "...), total, "call", "calls"), " a month"...)
+			if len(a.kmsCalls) > 1 {
+				buf = append(strconv.AppendInt(append(buf, " across "...), int64(len(a.kmsCalls)), 10), " regions"...)
+			}
+			return buf
+		})
+		lines = append(lines, b.callLine(desc, total, b.KMS.APICalls, &b.notes.kmsCalls))
 	}
 	for _, rc := range a.legacyCalls {
 		region, _ := b.Region(rc.region)
-		desc := fmt.Sprintf("Secrets Manager API calls (old billing), %s: %s a month", region.Name, plural(rc.n, "call", "calls"))
-		lines = append(lines, b.callLine(desc, rc.n, b.Legacy.APICalls, "per region"))
+		desc := text(func(buf []byte) []byte {
+			buf = append(append(append(buf, "Secrets Manager API calls (old billing), "...), region.Name...), ": "...)
+			return append(pluralTo(buf, rc.n, "call", "calls"), " a month"...)
+		})
+		lines = append(lines, b.callLine(desc, rc.n, b.Legacy.APICalls, &b.notes.legacyCalls))
 	}
 	return lines
 }
 
 // callLine applies a free tier, then the minimum to what is left: nothing billable
 // costs nothing (PRICING.md's decisions for both products).
-func (b *Book) callLine(desc string, calls int64, p CallPrice, minimumScope string) Line {
+func (b *Book) callLine(desc string, calls int64, p CallPrice, tx *callTexts) Line {
 	free := min(calls, p.FreePerMonth)
 	billable := calls - free
 	billed := billable
 	var note string
 	if free > 0 {
-		note = "first " + count(p.FreePerMonth) + " calls free"
+		note = tx.free
 	}
 	if billable > 0 && billable < p.MinimumBilled {
 		billed = p.MinimumBilled
-		minNote := "billed as " + count(p.MinimumBilled) + " calls (minimum"
-		if minimumScope == "per region" {
-			minNote += " per region"
-		}
-		minNote += ")"
 		if note != "" {
-			note += "; " + strconv.FormatInt(billable, 10) + " billable calls " + minNote
+			note = words(note, "; ", strconv.FormatInt(billable, 10), " billable calls ", tx.minimum)
 		} else {
-			note = minNote
+			note = tx.minimum
 		}
 	}
 	if calls == 0 {
 		note = "no calls, nothing billed"
 	}
 	qty := decimal.New(billed, -digitsOfPower(p.Per)) // billed / Per, exactly
-	return line(desc, qty, count(p.Per)+" calls", p.Price, note)
+	return line(desc, qty, tx.unit, p.Price, note)
+}
+
+// callTexts are the fixed words of a call line, written once per price book.
+type callTexts struct {
+	free, minimum, unit string
+}
+
+func newCallTexts(p CallPrice, scope string) callTexts {
+	return callTexts{
+		free:    "first " + count(p.FreePerMonth) + " calls free",
+		minimum: "billed as " + count(p.MinimumBilled) + " calls (minimum" + scope + ")",
+		unit:    count(p.Per) + " calls",
+	}
 }
 
 func line(desc string, qty decimal.Decimal, unit string, price decimal.Decimal, note string) Line {
@@ -276,13 +299,47 @@ func addMoney(a, b decimal.Decimal) decimal.Decimal {
 }
 
 // count formats a whole number with thousands separators.
-func count(n int64) string { return groupThousands(strconv.FormatInt(n, 10)) }
+func count(n int64) string {
+	var buf [32]byte
+	return string(appendCount(buf[:0], n))
+}
 
 func plural(n int64, one, many string) string {
-	if n == 1 {
-		return "1 " + one
+	var buf [64]byte
+	return string(pluralTo(buf[:0], n, one, many))
+}
+
+// text builds a short string in one allocation: quotes are priced often, and their
+// descriptions were most of what pricing one allocated.
+func text(build func([]byte) []byte) string {
+	var buf [128]byte
+	return string(build(buf[:0]))
+}
+
+func words(parts ...string) string { return strings.Join(parts, "") }
+
+// appendCount appends n with thousands separators ("1,000,000").
+func appendCount(b []byte, n int64) []byte {
+	var tmp [20]byte
+	d := strconv.AppendInt(tmp[:0], n, 10)
+	if d[0] == '-' {
+		b, d = append(b, '-'), d[1:]
 	}
-	return count(n) + " " + many
+	for i, c := range d {
+		if i > 0 && (len(d)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// pluralTo appends "1 key" or "2,500 keys".
+func pluralTo(b []byte, n int64, one, many string) []byte {
+	if n == 1 {
+		return append(append(b, "1 "...), one...)
+	}
+	return append(append(appendCount(b, n), ' '), many...)
 }
 
 // digitsOfPower returns k for a power of ten 10^k; the price book only allows such

@@ -11,6 +11,7 @@ type notes struct {
 	rounding, ssmKMSCharges, ssmKMSChargesEstimated  Notice
 	ssmUpfront, paygMonthly                          Notice
 	ssmPackageLine, ssmQPSLine                       []string // by edition; QPS line
+	kmsCalls, legacyCalls                            callTexts
 }
 
 func (b *Book) writeNotes() {
@@ -49,6 +50,8 @@ func (b *Book) writeNotes() {
 			"Pay-as-you-go charges of a month are settled on the 3rd to 5th day of the following month."},
 		ssmQPSLine: []string{fmt.Sprintf("Compute performance units, %s QPS each", count(b.SSM.QPSUnit.QPS))},
 	}
+	b.notes.kmsCalls = newCallTexts(c, "")
+	b.notes.legacyCalls = newCallTexts(l, " per region")
 	for _, e := range b.SSM.Editions {
 		b.notes.ssmPackageLine = append(b.notes.ssmPackageLine, fmt.Sprintf(
 			"%s, %s credentials and %s QPS each", e.Name, count(e.CredentialsPerPackage), count(e.QPSPerPackage)))
