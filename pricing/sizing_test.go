@@ -1,0 +1,107 @@
+package pricing
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestSizeFromNeeds(t *testing.T) {
+	b := mustBook(t)
+	tests := []struct {
+		secrets, peak        int64
+		packages, units, qps int64
+		reason               string
+	}{
+		{2300, 1800, 3, 1, 2000, "2,300 secrets need 3 packages, which include 1,500 QPS; 1,800 QPS peak needs 1 more QPS unit."},
+		{1, 0, 1, 0, 500, "1 secret needs 1 package, which includes 500 QPS; a peak of 0 QPS needs no more QPS units."},
+		{1000, 500, 1, 0, 500, ""},
+		{1000, 501, 1, 1, 1000, ""},
+		{1001, 1000, 2, 0, 1000, ""},
+		{1001, 1001, 2, 1, 1500, ""},
+		{999, 1500, 1, 2, 1500, ""},
+		{1, 1499, 1, 2, 1500, ""},
+		{1_000_000, 10_000_000, 1000, 19000, 10_000_000, ""},
+	}
+	for _, tt := range tests {
+		s, err := b.SizeFromNeeds("", Needs{Secrets: tt.secrets, PeakQPS: tt.peak})
+		if err != nil {
+			t.Fatalf("%+v: %v", tt, err)
+		}
+		if s.Packages != tt.packages || s.QPSUnits != tt.units || s.TotalQPS != tt.qps || s.Credentials != tt.secrets {
+			t.Errorf("%d secrets, %d QPS: %+v, want %d packages, %d units, %d QPS", tt.secrets, tt.peak, s, tt.packages, tt.units, tt.qps)
+		}
+		if tt.reason != "" && s.Reason != tt.reason {
+			t.Errorf("reason %q\nwant   %q", s.Reason, tt.reason)
+		}
+		if s.TotalQPS < tt.peak {
+			t.Errorf("%+v does not serve a peak of %d", s, tt.peak)
+		}
+	}
+}
+
+// TestSizeFromNeedsIsTheCheapest compares the pick with every other configuration
+// that covers the needs, by full quotes.
+func TestSizeFromNeedsIsTheCheapest(t *testing.T) {
+	b := mustBook(t)
+	for _, region := range []string{"ap-beijing", "ap-tokyo"} {
+		for _, n := range []Needs{{2300, 1800}, {1, 2600}, {4000, 0}, {500, 5000}} {
+			s, _ := b.SizeFromNeeds("", n)
+			best := mustQuote(t, ssm(region, s.Credentials, s.QPSUnits, BillingMonthly, 1)).Totals.Monthly
+			for creds := n.Secrets; creds <= n.Secrets+3000; creds += 250 {
+				for units := int64(0); units <= 12; units++ {
+					q := mustQuote(t, ssm(region, creds, units, BillingMonthly, 1))
+					if q.Items[0].SSM.TotalQPS >= n.PeakQPS && q.Totals.Monthly.LessThan(best) {
+						t.Errorf("%s %+v: %d credentials and %d units cost %s, less than the pick %+v at %s",
+							region, n, creds, units, q.Totals.Monthly, s, best)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestSizeFromNeedsRefusesWithAMessage(t *testing.T) {
+	b := mustBook(t)
+	for _, tc := range []struct {
+		n     Needs
+		field string
+		want  string
+	}{
+		{Needs{0, 10}, "secrets", "at least 1"},
+		{Needs{1_000_001, 10}, "secrets", "at most 1,000,000"},
+		{Needs{10, -1}, "peak_qps", "negative"},
+		{Needs{10, 10_000_001}, "peak_qps", "at most 10,000,000"},
+	} {
+		_, err := b.SizeFromNeeds("", tc.n)
+		var ve *ValidationError
+		if !errors.As(err, &ve) || !strings.Contains(ve.For(tc.field), tc.want) {
+			t.Errorf("%+v: %v, want %s %q", tc.n, err, tc.field, tc.want)
+		}
+	}
+}
+
+func TestMonthlyCalls(t *testing.T) {
+	tests := []struct {
+		n           int64
+		unit        string
+		credentials int64
+		want        int64
+		problem     string
+	}{
+		{60_000, PerMonth, 0, 60_000, ""},
+		{2_000, PerDay, 0, 60_000, ""},
+		{1, PerSecond, 0, 2_592_000, ""},
+		{20, PerCredentialPerDay, 100, 60_000, ""}, // the guide's worked example
+		{0, PerSecond, 0, 0, ""},
+		{-1, PerDay, 0, 0, "negative"},
+		{1_000_000, PerSecond, 0, 0, "more than"},
+		{1, "week", 0, 0, "not a unit"},
+	}
+	for _, tt := range tests {
+		got, problem := MonthlyCalls(tt.n, tt.unit, tt.credentials)
+		if got != tt.want || !strings.Contains(problem, tt.problem) || (tt.problem == "") != (problem == "") {
+			t.Errorf("MonthlyCalls(%d, %s, %d) = %d, %q; want %d, %q", tt.n, tt.unit, tt.credentials, got, problem, tt.want, tt.problem)
+		}
+	}
+}
