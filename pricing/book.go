@@ -18,26 +18,54 @@ var embeddedBook []byte
 // engine applies, with the date it takes effect. It is read from JSON and validated
 // once; after that it is never modified, so one Book can serve concurrent quotes.
 type Book struct {
-	Version   string      `json:"version"`
-	Effective string      `json:"effective"`
-	Currency  string      `json:"currency"`
-	Sources   []Source    `json:"sources"`
-	SSMGroups []Group     `json:"ssm_groups"`
-	Regions   []Region    `json:"regions"`
-	SSM       SSMPrices   `json:"ssm"`
-	KMS       KMSPrices   `json:"kms"`
-	Legacy    LegacyPrice `json:"ssm_legacy"`
+	Version   string   `json:"version"`
+	Effective string   `json:"effective"`
+	Currency  string   `json:"currency"`
+	Sources   []Source `json:"sources"`
+	// Traces say where each price, free tier, minimum and quota comes from, by key
+	// (see requiredTraces).
+	Traces    map[string]Trace `json:"traces"`
+	SSMGroups []Group          `json:"ssm_groups"`
+	Regions   []Region         `json:"regions"`
+	SSM       SSMPrices        `json:"ssm"`
+	KMS       KMSPrices        `json:"kms"`
+	Legacy    LegacyPrice      `json:"ssm_legacy"`
 
 	regions  map[string]*Region
 	editions map[string]*Edition
 	groups   map[string]*Group
 	notes    notes
+	// sourceText is each trace written out for a reader, once per book.
+	sourceText map[string]string
 }
+
+// SourceText is the trace of key written out: document, section, quotation and
+// decision.
+func (b *Book) SourceText(key string) string { return b.sourceText[key] }
 
 // Source is a document the prices come from.
 type Source struct {
 	ID    string `json:"id"`
 	Title string `json:"title"`
+}
+
+// Trace is the origin of a price or a rule: a source document, its section and a
+// short quotation, and the decision of PRICING.md where the guides leave it open.
+type Trace struct {
+	Source   string `json:"source"`
+	Section  string `json:"section"`
+	Quote    string `json:"quote,omitempty"`
+	Decision string `json:"decision,omitempty"`
+}
+
+// requiredTraces are the keys a price book must trace: every unit price, free tier,
+// minimum and quota the engine applies, and the rules lines refer to.
+var requiredTraces = []string{
+	"ssm.editions.monthly", "ssm.packages", "ssm.qps_unit.monthly", "ssm.regions",
+	"kms.customer_key_per_day", "kms.managed_key_per_day", "kms.pending_deletion_key_per_day",
+	"kms.customer_key_quota_per_region", "kms.api_calls.price", "kms.api_calls.free_per_month",
+	"kms.api_calls.minimum_billed", "ssm_legacy.credential_per_month", "ssm_legacy.credential_quota",
+	"ssm_legacy.api_calls.price", "ssm_legacy.api_calls.minimum_billed", "rounding",
 }
 
 // Group is an SSM price group ("Region group I").
@@ -175,6 +203,21 @@ func (b *Book) index() {
 	for i := range b.SSMGroups {
 		b.groups[b.SSMGroups[i].ID] = &b.SSMGroups[i]
 	}
+	titles := map[string]string{}
+	for _, src := range b.Sources {
+		titles[src.ID] = src.Title
+	}
+	b.sourceText = make(map[string]string, len(b.Traces))
+	for key, tr := range b.Traces {
+		t := titles[tr.Source] + ", " + tr.Section
+		if tr.Quote != "" {
+			t += ": “" + tr.Quote + "”"
+		}
+		if tr.Decision != "" {
+			t += " Decision: " + tr.Decision
+		}
+		b.sourceText[key] = t
+	}
 	b.writeNotes()
 }
 
@@ -222,6 +265,20 @@ func (b *Book) validate() error {
 	}
 	if len(b.Regions) == 0 {
 		p.add("regions", "must list at least one region")
+	}
+	for _, key := range requiredTraces {
+		tr, ok := b.Traces[key]
+		f := "traces." + key
+		switch {
+		case !ok:
+			p.add(f, "is missing: every price, free tier, minimum and quota must say where it comes from")
+		case !sources[tr.Source]:
+			p.add(f+".source", fmt.Sprintf("%q is not one of sources", tr.Source))
+		case tr.Section == "":
+			p.add(f+".section", "is required")
+		case tr.Quote == "" && tr.Decision == "":
+			p.add(f, "needs a quote from the source or a decision")
+		}
 	}
 	source := func(f, id string) {
 		if !sources[id] {

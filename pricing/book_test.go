@@ -49,7 +49,9 @@ func TestBadPriceBookIsRefusedNamingTheField(t *testing.T) {
 		{"zero price", `"credential_per_month": "0.4"`, `"credential_per_month": "0"`, "ssm_legacy.credential_per_month"},
 		{"per not a power of ten", `"per": 10000, "minimum_billed": 1000`, `"per": 3, "minimum_billed": 1000`, "kms.api_calls.per"},
 		{"annual term not whole years", `"annual_term_months": [12, 24, 36]`, `"annual_term_months": [12, 18]`, "ssm.annual_term_months[1]"},
-		{"unknown source", `"source": "kms-guide"`, `"source": "blog"`, "kms.source"},
+		{"unknown source", "\"kms\": {\n    \"source\": \"kms-guide\"", "\"kms\": {\n    \"source\": \"blog\"", "kms.source"},
+		{"untraced price", `"kms.customer_key_per_day": {`, `"kms.unused": {`, "traces.kms.customer_key_per_day"},
+		{"trace without a quote or decision", `"quote": "Customer managed CMKs: 0.06 USD/key/day."`, `"quote": ""`, "traces.kms.customer_key_per_day"},
 		{"price as text", `"customer_key_per_day": "0.06"`, `"customer_key_per_day": "cheap"`, ""},
 		{"unknown field", `"currency": "USD",`, `"currency": "USD", "discount": 5,`, ""},
 	}

@@ -118,10 +118,18 @@ func (b *Book) quoteSSM(it Item) QuotedItem {
 	if it.Credentials != sizing.IncludedCredentials {
 		note = words(count(it.Credentials), " credentials need ", plural(packages, "package", "packages"))
 	}
+	var buf [160]byte // formulas and descriptions are built here, then copied once
 	lines := make([]Line, 1, 2)
-	lines[0] = line(b.notes.ssmPackageLine[edIndex], decimal.NewFromInt(packages), "package-month", ed.Monthly[group], note)
+	price := ed.Monthly[group]
+	f := append(pluralTo(buf[:0], it.Credentials, "credential", "credentials"), " → "...)
+	f = appendDec(append(pluralTo(f, packages, "package", "packages"), " × "...), price)
+	lines[0] = line(b.notes.ssmPackageLine[edIndex], decimal.NewFromInt(packages), "package-month", price, note).
+		explained(b.notes.srcPackages, f)
 	if it.QPSUnits > 0 {
-		lines = append(lines, line(b.notes.ssmQPSLine[0], decimal.NewFromInt(it.QPSUnits), "unit-month", b.SSM.QPSUnit.Monthly[group], ""))
+		price := b.SSM.QPSUnit.Monthly[group]
+		f := appendDec(append(pluralTo(buf[:0], it.QPSUnits, "unit", "units"), " × "...), price)
+		lines = append(lines, line(b.notes.ssmQPSLine[0], decimal.NewFromInt(it.QPSUnits), "unit-month", price, "").
+			explained(b.SourceText("ssm.qps_unit.monthly"), f))
 	}
 	monthly := sum(lines)
 	return QuotedItem{
@@ -143,23 +151,24 @@ func (b *Book) quoteKMS(it Item) QuotedItem {
 	if it.Days == 0 {
 		it.Days = DefaultDays
 	}
-	// Key-days fit an int64 easily: at most 1,000,000 keys x 31 days.
-	keyDays := func(keys int64) decimal.Decimal { return decimal.NewFromInt(keys * it.Days) }
+	// keys prices one kind of key by the day; key-days fit an int64 easily (at most
+	// 1,000,000 keys x 31 days). The customer keys' description says for how long.
+	keys := func(desc string, n int64, price decimal.Decimal, note, source string, withDays bool) Line {
+		var buf [160]byte
+		d := pluralTo(append(buf[:0], desc...), n, "key", "keys")
+		if withDays {
+			d = pluralTo(append(d, " × "...), it.Days, "day", "days")
+		}
+		l := line(string(d), decimal.NewFromInt(n*it.Days), "key-day", price, note)
+		f := pluralTo(append(pluralTo(buf[:0], n, "key", "keys"), " × "...), it.Days, "day", "days")
+		return l.explained(source, appendDec(append(f, " × "...), price))
+	}
 	lines := []Line{
-		line(text(func(b []byte) []byte {
-			b = pluralTo(append(b, "Customer managed CMKs: "...), it.CustomerKeys, "key", "keys")
-			return pluralTo(append(b, " × "...), it.Days, "day", "days")
-		}),
-			keyDays(it.CustomerKeys), "key-day", b.KMS.CustomerKeyPerDay, ""),
-		line(text(func(b []byte) []byte {
-			return pluralTo(append(b, "Tencent Cloud managed CMKs: "...), it.ManagedKeys, "key", "keys")
-		}),
-			keyDays(it.ManagedKeys), "key-day", b.KMS.ManagedKeyPerDay, freeNote(b.KMS.ManagedKeyPerDay, "free")),
-		line(text(func(b []byte) []byte {
-			return pluralTo(append(b, "CMKs in scheduled deletion: "...), it.PendingDeletionKeys, "key", "keys")
-		}),
-			keyDays(it.PendingDeletionKeys), "key-day", b.KMS.PendingDeletionKeyPerDay,
-			freeNote(b.KMS.PendingDeletionKeyPerDay, "not billed while scheduled for deletion")),
+		keys("Customer managed CMKs: ", it.CustomerKeys, b.KMS.CustomerKeyPerDay, "", b.SourceText("kms.customer_key_per_day"), true),
+		keys("Tencent Cloud managed CMKs: ", it.ManagedKeys, b.KMS.ManagedKeyPerDay,
+			freeNote(b.KMS.ManagedKeyPerDay, "free"), b.SourceText("kms.managed_key_per_day"), false),
+		keys("CMKs in scheduled deletion: ", it.PendingDeletionKeys, b.KMS.PendingDeletionKeyPerDay,
+			freeNote(b.KMS.PendingDeletionKeyPerDay, "not billed while scheduled for deletion"), b.SourceText("kms.pending_deletion_key_per_day"), false),
 	}
 	monthly := sum(lines)
 	return QuotedItem{
@@ -184,11 +193,12 @@ func freeNote(price decimal.Decimal, note string) string {
 
 func (b *Book) quoteLegacy(it Item) QuotedItem {
 	region, _ := b.Region(it.Region)
-	lines := []Line{line(
-		text(func(b []byte) []byte {
-			return pluralTo(append(b, "Credential storage: "...), it.Credentials, "credential", "credentials")
-		}),
-		decimal.NewFromInt(it.Credentials), "credential-month", b.Legacy.CredentialPerMonth, "")}
+	price := b.Legacy.CredentialPerMonth
+	var buf [160]byte
+	desc := string(pluralTo(append(buf[:0], "Credential storage: "...), it.Credentials, "credential", "credentials"))
+	f := appendDec(append(pluralTo(buf[:0], it.Credentials, "credential", "credentials"), " × "...), price)
+	lines := []Line{line(desc, decimal.NewFromInt(it.Credentials), "credential-month", price, "").
+		explained(b.SourceText("ssm_legacy.credential_per_month"), f)}
 	monthly := sum(lines)
 	return QuotedItem{
 		Product:    ProductLegacy,
@@ -212,21 +222,19 @@ func (b *Book) accountLines(a *accountUsage) []Line {
 		for _, rc := range a.kmsCalls {
 			total += rc.n
 		}
-		desc := text(func(buf []byte) []byte {
-			buf = append(pluralTo(append(buf, "KMS API calls: "...), total, "call", "calls"), " a month"...)
-			if len(a.kmsCalls) > 1 {
-				buf = append(strconv.AppendInt(append(buf, " across "...), int64(len(a.kmsCalls)), 10), " regions"...)
-			}
-			return buf
-		})
+		var buf [160]byte
+		d := append(pluralTo(append(buf[:0], "KMS API calls: "...), total, "call", "calls"), " a month"...)
+		if len(a.kmsCalls) > 1 {
+			d = append(strconv.AppendInt(append(d, " across "...), int64(len(a.kmsCalls)), 10), " regions"...)
+		}
+		desc := string(d)
 		lines = append(lines, b.callLine(desc, total, b.KMS.APICalls, &b.notes.kmsCalls))
 	}
 	for _, rc := range a.legacyCalls {
 		region, _ := b.Region(rc.region)
-		desc := text(func(buf []byte) []byte {
-			buf = append(append(append(buf, "Secrets Manager API calls (old billing), "...), region.Name...), ": "...)
-			return append(pluralTo(buf, rc.n, "call", "calls"), " a month"...)
-		})
+		var buf [160]byte
+		d := append(append(append(buf[:0], "Secrets Manager API calls (old billing), "...), region.Name...), ": "...)
+		desc := string(append(pluralTo(d, rc.n, "call", "calls"), " a month"...))
 		lines = append(lines, b.callLine(desc, rc.n, b.Legacy.APICalls, &b.notes.legacyCalls))
 	}
 	return lines
@@ -254,12 +262,24 @@ func (b *Book) callLine(desc string, calls int64, p CallPrice, tx *callTexts) Li
 		note = "no calls, nothing billed"
 	}
 	qty := decimal.New(billed, -digitsOfPower(p.Per)) // billed / Per, exactly
-	return line(desc, qty, tx.unit, p.Price, note)
+	var buf [200]byte
+	f := pluralTo(buf[:0], calls, "call", "calls")
+	if free > 0 {
+		f = append(appendCount(append(appendCount(append(f, " − "...), free), " free = "...), billable), " billable"...)
+	}
+	if billed != billable {
+		f = append(appendCount(append(f, ", billed as "...), billed), " (minimum)"...)
+	}
+	f = appendDec(append(f, "; "...), qty)
+	f = append(appendDec(append(f, " × "...), p.Price), tx.per...)
+	return line(desc, qty, tx.unit, p.Price, note).explained(tx.source, f)
 }
 
 // callTexts are the fixed words of a call line, written once per price book.
 type callTexts struct {
 	free, minimum, unit string
+	per                 string // " per 10,000 calls", for formulas
+	source              string
 }
 
 func newCallTexts(p CallPrice, scope string) callTexts {
@@ -267,15 +287,33 @@ func newCallTexts(p CallPrice, scope string) callTexts {
 		free:    "first " + count(p.FreePerMonth) + " calls free",
 		minimum: "billed as " + count(p.MinimumBilled) + " calls (minimum" + scope + ")",
 		unit:    count(p.Per) + " calls",
+		per:     " per " + count(p.Per) + " calls",
 	}
 }
 
 func line(desc string, qty decimal.Decimal, unit string, price decimal.Decimal, note string) Line {
-	amount := qty.Mul(price)
-	if amount.Exponent() < -2 { // finer than cents: round (half-up, amounts are never negative)
-		amount = amount.Round(2)
+	exact := qty.Mul(price)
+	amount := exact
+	if exact.Exponent() < -2 { // finer than cents: round (half-up, amounts are never negative)
+		amount = exact.Round(2)
 	}
-	return Line{Description: desc, Quantity: qty, Unit: unit, UnitPrice: price, Amount: amount, Note: note}
+	return Line{Description: desc, Quantity: qty, Unit: unit, UnitPrice: price, Amount: amount, Note: note, exact: exact}
+}
+
+// Descriptions and formulas are built in a buffer on the stack and copied once: quotes
+// are priced often, and their words were most of what pricing one allocated.
+
+// explained adds to a line its arithmetic, from the formula's start ("2 units × 139")
+// to its result (" = 278.00", or " = 0.018 → 0.02" where the line is rounded), and the
+// source of its price.
+func (l Line) explained(source string, formula []byte) Line {
+	l.Source = source
+	formula = append(formula, " = "...)
+	if !l.exact.Equal(l.Amount) {
+		formula = append(appendDec(formula, l.exact), " → "...)
+	}
+	l.Formula = string(appendMoney(formula, l.Amount))
+	return l
 }
 
 func sum(lines []Line) decimal.Decimal {
@@ -307,13 +345,6 @@ func count(n int64) string {
 func plural(n int64, one, many string) string {
 	var buf [64]byte
 	return string(pluralTo(buf[:0], n, one, many))
-}
-
-// text builds a short string in one allocation: quotes are priced often, and their
-// descriptions were most of what pricing one allocated.
-func text(build func([]byte) []byte) string {
-	var buf [128]byte
-	return string(build(buf[:0]))
 }
 
 func words(parts ...string) string { return strings.Join(parts, "") }

@@ -12,6 +12,7 @@ type notes struct {
 	ssmUpfront, paygMonthly                          Notice
 	ssmPackageLine, ssmQPSLine                       []string // by edition; QPS line
 	kmsCalls, legacyCalls                            callTexts
+	srcPackages                                      string
 }
 
 func (b *Book) writeNotes() {
@@ -51,7 +52,11 @@ func (b *Book) writeNotes() {
 		ssmQPSLine: []string{fmt.Sprintf("Compute performance units, %s QPS each", count(b.SSM.QPSUnit.QPS))},
 	}
 	b.notes.kmsCalls = newCallTexts(c, "")
+	b.notes.kmsCalls.source = b.SourceText("kms.api_calls.price") + " " + b.SourceText("kms.api_calls.free_per_month") +
+		" " + b.SourceText("kms.api_calls.minimum_billed")
 	b.notes.legacyCalls = newCallTexts(l, " per region")
+	b.notes.legacyCalls.source = b.SourceText("ssm_legacy.api_calls.price") + " " + b.SourceText("ssm_legacy.api_calls.minimum_billed")
+	b.notes.srcPackages = b.SourceText("ssm.editions.monthly") + " " + b.SourceText("ssm.packages")
 	for _, e := range b.SSM.Editions {
 		b.notes.ssmPackageLine = append(b.notes.ssmPackageLine, fmt.Sprintf(
 			"%s, %s credentials and %s QPS each", e.Name, count(e.CredentialsPerPackage), count(e.QPSPerPackage)))

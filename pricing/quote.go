@@ -73,6 +73,12 @@ type Line struct {
 	UnitPrice   decimal.Decimal `json:"unit_price"`
 	Amount      decimal.Decimal `json:"amount"`
 	Note        string          `json:"note,omitempty"`
+	// Formula is the line's arithmetic ("2,500 credentials → 3 packages × 529 =
+	// 1,587.00") and Source where its price and rule come from.
+	Formula string `json:"formula,omitempty"`
+	Source  string `json:"source,omitempty"`
+
+	exact decimal.Decimal // the amount before rounding
 }
 
 // Totals of a quote: Monthly is the recurring monthly estimate of everything; Upfront

@@ -37,7 +37,9 @@ func TestBillingCurvesMatchQuotes(t *testing.T) {
 	if !ok || c.MaxCredentials != 3000 || len(c.NewSteps) != 3 {
 		t.Fatalf("%+v", c)
 	}
-	old := func(n int64) string { return mustQuote(t, legacy("ap-guangzhou", n, 10_000_000)).Totals.Monthly.String() }
+	old := func(n int64) string {
+		return mustQuote(t, legacy("ap-guangzhou", n, 10_000_000)).Totals.Monthly.String()
+	}
 	if c.OldAtZero.String() != old(0) || c.OldAtMax.String() != old(3000) {
 		t.Errorf("old line %s..%s, want %s..%s", c.OldAtZero, c.OldAtMax, old(0), old(3000))
 	}

@@ -1,0 +1,70 @@
+package pricing
+
+import (
+	"strconv"
+
+	"github.com/shopspring/decimal"
+)
+
+// appendDec appends d exactly ("0.018", "529", "10.5") without allocating where its
+// coefficient fits an int64, as every amount of a quote does.
+func appendDec(b []byte, d decimal.Decimal) []byte {
+	if d.NumDigits() > 18 || d.Exponent() > 6 {
+		return append(b, d.String()...)
+	}
+	return appendScaled(b, d, -1)
+}
+
+// appendMoney appends d with thousands separators and two places ("1,587.00").
+func appendMoney(b []byte, d decimal.Decimal) []byte {
+	if d.Exponent() < -2 {
+		d = d.Round(2)
+	}
+	if d.NumDigits() > 18 || d.Exponent() > 6 {
+		return append(b, d.StringFixed(2)...)
+	}
+	return appendScaled(b, d, 2)
+}
+
+// appendScaled writes coefficient x 10^exponent in decimal: with exactly `places`
+// decimals when places >= 0 (d must have at most that many), else as many as it has
+// (trailing zeros trimmed). The integer part gets thousands separators.
+func appendScaled(b []byte, d decimal.Decimal, places int) []byte {
+	coef, exp := d.CoefficientInt64(), int(d.Exponent())
+	if coef < 0 {
+		b, coef = append(b, '-'), -coef
+	}
+	var tmp [24]byte
+	digits := strconv.AppendInt(tmp[:0], coef, 10)
+	for ; exp > 0; exp-- {
+		digits = append(digits, '0')
+	}
+	frac := -exp
+	for len(digits) <= frac {
+		digits = append([]byte{'0'}, digits...)
+	}
+	intPart, fracPart := digits[:len(digits)-frac], digits[len(digits)-frac:]
+	b = appendGrouped(b, intPart)
+	if places < 0 {
+		for len(fracPart) > 0 && fracPart[len(fracPart)-1] == '0' {
+			fracPart = fracPart[:len(fracPart)-1]
+		}
+	}
+	if len(fracPart) > 0 || places > 0 {
+		b = append(append(b, '.'), fracPart...)
+		for i := len(fracPart); i < places; i++ {
+			b = append(b, '0')
+		}
+	}
+	return b
+}
+
+func appendGrouped(b, digits []byte) []byte {
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, c)
+	}
+	return b
+}
