@@ -119,6 +119,14 @@ const pgOrderColumns = `id, created_at, status, owner, buyer_account_id, buyer_c
 	buyer_contact_email, quote::text, price_book_version, terms_version, terms_hash, terms_accepted_at,
 	quota_increase_required, monthly_total::text, upfront_total::text, products, regions, idempotency_key`
 
+const pgInsertOrder = `INSERT INTO orders (id, created_at, status, owner,
+	buyer_account_id, buyer_contact_name, buyer_contact_email, quote, price_book_version,
+	terms_version, terms_hash, terms_accepted_at, quota_increase_required,
+	monthly_total, upfront_total, products, regions, idempotency_key)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::json, $9, $10, $11, $12, $13,
+		$14::text::numeric, $15::text::numeric, $16, $17, $18)
+	ON CONFLICT (idempotency_key) DO NOTHING`
+
 func (s *postgresStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, error) {
 	o, err := prepare(o, time.Now())
 	if err != nil {
@@ -128,39 +136,25 @@ func (s *postgresStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, e
 	if err != nil {
 		return Order{}, false, fmt.Errorf("store: quote: %w", err)
 	}
-	var (
-		existing Order
-		created  bool
-	)
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		// A concurrent insert with the same key waits here for the other to commit,
-		// then does nothing; the select below (a new snapshot) sees the winner.
-		tag, err := tx.Exec(ctx, `INSERT INTO orders (id, created_at, status, owner,
-			buyer_account_id, buyer_contact_name, buyer_contact_email, quote, price_book_version,
-			terms_version, terms_hash, terms_accepted_at, quota_increase_required,
-			monthly_total, upfront_total, products, regions, idempotency_key)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::json, $9, $10, $11, $12, $13,
-				$14::text::numeric, $15::text::numeric, $16, $17, $18)
-			ON CONFLICT (idempotency_key) DO NOTHING`,
-			o.ID, o.CreatedAt, o.Status, o.Owner,
-			o.Buyer.AccountID, o.Buyer.ContactName, o.Buyer.ContactEmail,
-			string(quote), o.PriceBookVersion, o.TermsVersion, o.TermsHash, o.TermsAcceptedAt,
-			o.QuotaIncreaseRequired, money(o.MonthlyTotal), money(o.UpfrontTotal),
-			o.Products, o.Regions, o.IdempotencyKey)
-		if err != nil {
-			return err
-		}
-		if created = tag.RowsAffected() == 1; created {
-			return nil
-		}
-		existing, err = scanPgOrder(tx.QueryRow(ctx,
-			`SELECT `+pgOrderColumns+` FROM orders WHERE idempotency_key = $1`, o.IdempotencyKey))
-		return err
-	})
+	// One statement is one transaction (autocommit): a round trip instead of three
+	// for BEGIN, INSERT, COMMIT. A concurrent insert with the same key waits on the
+	// unique index for the other to commit, then does nothing.
+	tag, err := s.pool.Exec(ctx, pgInsertOrder,
+		o.ID, o.CreatedAt, o.Status, o.Owner,
+		o.Buyer.AccountID, o.Buyer.ContactName, o.Buyer.ContactEmail,
+		string(quote), o.PriceBookVersion, o.TermsVersion, o.TermsHash, o.TermsAcceptedAt,
+		o.QuotaIncreaseRequired, money(o.MonthlyTotal), money(o.UpfrontTotal),
+		o.Products, o.Regions, o.IdempotencyKey)
 	if err != nil {
 		return Order{}, false, wrapErr(ctx, "place order", err)
 	}
-	if !created {
+	if tag.RowsAffected() == 0 {
+		// The key's order is committed (that is what the insert waited for).
+		existing, err := scanPgOrder(s.pool.QueryRow(ctx,
+			`SELECT `+pgOrderColumns+` FROM orders WHERE idempotency_key = $1`, o.IdempotencyKey))
+		if err != nil {
+			return Order{}, false, wrapErr(ctx, "place order", err)
+		}
 		if existing.Owner != o.Owner {
 			return Order{}, false, ErrIdempotencyConflict
 		}
