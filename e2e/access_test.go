@@ -65,7 +65,7 @@ func TestKeyboardOnlyEstimate(t *testing.T) {
 	press("End")       // Tokyo is the last region; then check that arrows move too
 	press("ArrowUp", "ArrowDown")
 	wantValue(t, label(page, "Region"), "region", "ap-tokyo")
-	tabTo("credentials", 2) // past Edition
+	tabTo("credentials", 3) // past Edition and "Size from my needs"
 	typeText("2500")        // Tab selects the field's text, so typing replaces it
 	tabTo("qps_units", 1)
 	typeText("2")

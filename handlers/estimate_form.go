@@ -107,3 +107,20 @@ func cloneWith(q url.Values, name, value string) url.Values {
 	c.Set(name, value)
 	return c
 }
+
+// regionTable prices the item in every region, each row linking to the estimator at
+// path with the same inputs in that region.
+func (h *Handlers) regionTable(path string, q url.Values, item pricing.Item) *views.RegionTable {
+	prices, same, err := h.book.CompareRegions(item)
+	if err != nil {
+		return nil
+	}
+	t := &views.RegionTable{Same: same}
+	for _, p := range prices {
+		t.Rows = append(t.Rows, views.RegionRow{
+			Name: p.Name, Group: p.GroupName, Monthly: views.Money(p.Monthly), Upfront: views.Money(p.Upfront),
+			Href: path + "?" + cloneWith(q, "region", p.Region).Encode(), Current: p.Region == item.Region, Cheapest: p.Cheapest,
+		})
+	}
+	return t
+}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,27 +12,10 @@ import (
 
 // KMSEstimator shows the Key Management Service estimator for the inputs in the URL.
 func (h *Handlers) KMSEstimator(w http.ResponseWriter, r *http.Request) {
-	res := h.kmsEstimate(r)
 	page := views.KMSEstimator{
 		Page: h.page(r, "Key Management Service estimator",
 			"Estimate the monthly cost of Tencent Cloud Key Management Service: keys, API calls and the free tier."),
-		Results: res,
-	}
-	for _, f := range res.Fields {
-		switch f.Name {
-		case "region":
-			page.Region = f
-		case "customer_keys":
-			page.CustomerKeys = f
-		case "managed_keys":
-			page.ManagedKeys = f
-		case "pending_deletion_keys":
-			page.PendingDeletionKeys = f
-		case "api_calls":
-			page.APICalls = f
-		case "days":
-			page.Days = f
-		}
+		Results: h.kmsEstimate(r),
 	}
 	h.render(w, r, http.StatusOK, views.KMSEstimatorPage(page))
 }
@@ -44,10 +28,15 @@ func (h *Handlers) KMSQuote(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) kmsEstimate(r *http.Request) views.KMSResults {
 	b := h.book
 	f := h.kmsForm(r.URL.Query())
-	item := f.item(pricing.ProductKMS, nil)
+	errs := map[string]string{}
+	priced, callsNote, problem := monthlyCalls(f, 0)
+	item := priced.item(pricing.ProductKMS, nil)
 	// A blank Days field means the default month, as for any other way in.
 	q, err := pricing.Compute(b, pricing.Request{Items: []pricing.Item{item}})
-	errs := fieldErrors(err, nil)
+	if problem != "" {
+		errs["api_calls"], err = problem, errors.New(problem)
+	}
+	addErrors(errs, fieldErrors(err, nil))
 
 	quota := countText(strconv.FormatInt(b.KMS.CustomerKeyQuotaPerRegion, 10))
 	field := func(name, label, hint string) views.Field {
@@ -55,14 +44,24 @@ func (h *Handlers) kmsEstimate(r *http.Request) views.KMSResults {
 	}
 	region := field("region", "Region", "KMS prices are the same in every region; the key quota is per region.")
 	region.Options = h.regionOptions(false)
+	var regions *views.RegionTable
+	if err == nil {
+		regions = h.regionTable("/kms", f.q, item)
+	}
+	if err != nil {
+		callsNote = ""
+	}
 	return views.KMSResults{
-		Quote: quoteView("Monthly estimate", q, err),
+		CallsNote: callsNote,
+		Quote:     quoteView("Monthly estimate", q, err),
+		Regions:   regions,
 		Fields: []views.Field{
 			region,
 			field("customer_keys", "Customer managed keys", "Billed by the day. Quota: "+quota+" per region."),
 			field("managed_keys", "Tencent Cloud managed keys", "Created for you by other Tencent Cloud services; free."),
 			field("pending_deletion_keys", "Keys pending deletion", "Keys in scheduled deletion are not billed."),
-			field("api_calls", "API calls per month", "The account's first "+countText(strconv.FormatInt(b.KMS.APICalls.FreePerMonth, 10))+" calls a month are free."),
+			callsField(f, errs, "The account's first "+countText(strconv.FormatInt(b.KMS.APICalls.FreePerMonth, 10))+" calls a month are free."),
+			callsUnitField(f, false),
 			field("days", "Days", "Days the keys are kept this month (1 to 31)."),
 		},
 	}
@@ -73,8 +72,9 @@ func (h *Handlers) kmsForm(q url.Values) form {
 	return form{q: q, defaults: map[string]string{
 		"region": h.book.Regions[0].ID, "customer_keys": "10", "managed_keys": "0",
 		"pending_deletion_keys": "0", "api_calls": "50000", "days": strconv.Itoa(pricing.DefaultDays),
+		"api_calls_unit": pricing.PerMonth,
 	}}
 }
 
 // kmsFields are the inputs of a KMS activation, as a purchase carries them on.
-var kmsFields = []string{"region", "customer_keys", "managed_keys", "pending_deletion_keys", "api_calls", "days"}
+var kmsFields = []string{"region", "customer_keys", "managed_keys", "pending_deletion_keys", "api_calls", "api_calls_unit", "days"}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,30 +17,10 @@ var ssmRename = map[string]string{"term_months": "term"}
 
 // SSMEstimator shows the Secrets Manager estimator for the inputs in the URL.
 func (h *Handlers) SSMEstimator(w http.ResponseWriter, r *http.Request) {
-	v := h.ssmEstimate(r)
 	page := views.SSMEstimator{
 		Page: h.page(r, "Secrets Manager estimator",
 			"Estimate the monthly and up-front cost of Tencent Cloud Secrets Manager, and compare it with the old billing."),
-		Compare: v.Compare,
-		Results: v,
-	}
-	for _, f := range v.Fields {
-		switch f.Name {
-		case "region":
-			page.Region = f
-		case "edition":
-			page.Edition = f
-		case "credentials":
-			page.Credentials = f
-		case "qps_units":
-			page.QPSUnits = f
-		case "billing":
-			page.Billing = f
-		case "term":
-			page.Term = f
-		case "api_calls":
-			page.APICalls = f
-		}
+		Results: h.ssmEstimate(r.URL.Query()),
 	}
 	h.render(w, r, http.StatusOK, views.SSMEstimatorPage(page))
 }
@@ -47,19 +28,22 @@ func (h *Handlers) SSMEstimator(w http.ResponseWriter, r *http.Request) {
 // SSMQuote is the live quote of the SSM estimator: the parts of the page that follow
 // the inputs, for the page's script to swap in.
 func (h *Handlers) SSMQuote(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, views.SSMFragment(h.ssmEstimate(r)))
+	h.render(w, r, http.StatusOK, views.SSMFragment(h.ssmEstimate(r.URL.Query())))
 }
 
-func (h *Handlers) ssmEstimate(r *http.Request) views.SSMResults {
+func (h *Handlers) ssmEstimate(query url.Values) views.SSMResults {
 	b := h.book
-	f := h.ssmForm(r.URL.Query())
-	compare := f.q.Get("compare") != ""
+	f := h.ssmForm(query)
+	errs := map[string]string{}
+	res := views.SSMResults{Compare: f.q.Get("compare") != "", Needs: f.q.Get("needs") != ""}
+	if res.Needs {
+		f, res.NeedsReason = h.sizeFromNeeds(f, errs)
+	}
 	annual := f.value("billing") == pricing.BillingAnnual
 	item := f.ssmItem()
 
-	res := views.SSMResults{Compare: compare}
 	q, err := pricing.Compute(b, pricing.Request{Items: []pricing.Item{item}})
-	errs := fieldErrors(err, ssmRename)
+	addErrors(errs, fieldErrors(err, ssmRename))
 	if msg, ok := errs["term"]; ok && !strings.Contains(msg, "whole number") && !strings.Contains(msg, "negative") {
 		errs["term"] = termMessage(b, annual)
 	}
@@ -72,27 +56,35 @@ func (h *Handlers) ssmEstimate(r *http.Request) views.SSMResults {
 			TotalQPS:            views.Count(s.TotalQPS),
 			Group:               s.GroupName,
 		}
+		res.Regions = h.regionTable("/ssm", f.q, item)
 	}
 
-	if compare {
-		legacy := f.item(pricing.ProductLegacy, nil)
+	if res.Compare {
+		priced, note, problem := monthlyCalls(f, item.Credentials)
+		legacy := priced.item(pricing.ProductLegacy, nil)
 		lq, lerr := pricing.Compute(b, pricing.Request{Items: []pricing.Item{legacy}})
-		for name, msg := range fieldErrors(lerr, nil) {
-			if _, ok := errs[name]; !ok {
-				errs[name] = msg
-			}
+		if problem != "" {
+			errs["api_calls"], lerr = problem, errors.New(problem)
 		}
+		addErrors(errs, fieldErrors(lerr, nil))
 		res.Legacy = quoteView("Old billing (pay-as-you-go)", lq, lerr)
 		if err == nil && lerr == nil {
+			res.CallsNote = note
 			res.Comparison = h.comparison(q, lq, item, legacy)
+			packages := max(q.Items[0].SSM.Packages+1, 3)
+			if c, ok := b.BillingCurves(item.Region, item.QPSUnits, legacy.APICalls, packages); ok {
+				chart := views.NewBreakEvenChart(c, item.Credentials, q.Currency)
+				res.Chart = &chart
+			}
 		}
 	}
+	res.Fields = h.ssmFields(f, errs, annual)
+	return res
+}
 
-	unit := "months"
-	hint := "1 to 11 months"
-	if annual {
-		unit, hint = "years", "1, 2 or 3 years"
-	}
+// ssmFields are the estimator's fields as the page shows them.
+func (h *Handlers) ssmFields(f form, errs map[string]string, annual bool) []views.Field {
+	b := h.book
 	field := func(name, label, hint string) views.Field {
 		return views.Field{Name: name, Label: label, Value: f.value(name), Error: errs[name], Hint: hint}
 	}
@@ -104,16 +96,61 @@ func (h *Handlers) ssmEstimate(r *http.Request) views.SSMResults {
 	}
 	billing := field("billing", "Billing mode", "")
 	billing.Options = []views.Option{{Value: pricing.BillingMonthly, Label: "Monthly"}, {Value: pricing.BillingAnnual, Label: "Annual"}}
-	term := field("term", "Term", hint)
-	term.Suffix = unit
-	res.Fields = []views.Field{
+	term := field("term", "Term", "1 to 11 months")
+	term.Suffix = "months"
+	if annual {
+		term.Hint, term.Suffix = "1, 2 or 3 years", "years"
+	}
+	return []views.Field{
 		region, edition,
+		field("needs_secrets", "Secrets to store", "How many secrets (credentials) you will keep."),
+		field("needs_qps", "Peak QPS", "The most queries a second you expect."),
 		field("credentials", "Credentials", "Sold in packages of 1,000, each with 500 QPS."),
 		field("qps_units", "QPS units", "Extra compute performance, 500 QPS each."),
 		billing, term,
-		field("api_calls", "API calls per month", "Across all credentials, in this region."),
+		callsField(f, errs, "Across all credentials, in this region."),
+		callsUnitField(f, true),
 	}
-	return res
+}
+
+// sizeFromNeeds fills the subscription's credentials and QPS units from the needs
+// fields, and says why; problems go to the needs fields.
+func (h *Handlers) sizeFromNeeds(f form, errs map[string]string) (form, string) {
+	secrets, msg := pricing.ParseCount("credentials", f.value("needs_secrets"))
+	if msg != "" {
+		errs["needs_secrets"], secrets = capitalize(msg), 1 // check the other field still
+	}
+	peak, msg := pricing.ParseCount("api_calls", orZero(f.value("needs_qps")))
+	if msg != "" {
+		errs["needs_qps"], peak = capitalize(msg), 0
+	}
+	s, err := h.book.SizeFromNeeds(f.value("edition"), pricing.Needs{Secrets: secrets, PeakQPS: peak})
+	addErrors(errs, fieldErrors(err, map[string]string{"secrets": "needs_secrets", "peak_qps": "needs_qps"}))
+	if errs["needs_secrets"] != "" || errs["needs_qps"] != "" || err != nil {
+		return f, ""
+	}
+	q := cloneWith(f.q, "credentials", strconv.FormatInt(s.Credentials, 10))
+	q = cloneWith(q, "qps_units", strconv.FormatInt(s.QPSUnits, 10))
+	return form{q: q, defaults: f.defaults}, s.Reason
+}
+
+func orZero(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "0"
+	}
+	return s
+}
+
+func termMessage(b *pricing.Book, annual bool) string {
+	if annual {
+		years := make([]string, len(b.SSM.AnnualTermMonths))
+		for i, m := range b.SSM.AnnualTermMonths {
+			years[i] = strconv.FormatInt(m/12, 10)
+		}
+		return "An annual term is " + strings.Join(years[:len(years)-1], ", ") + " or " + years[len(years)-1] + " years"
+	}
+	mt := b.SSM.MonthlyTermMonths
+	return "A monthly term is " + strconv.FormatInt(mt.Min, 10) + " to " + strconv.FormatInt(mt.Max, 10) + " months"
 }
 
 // ssmForm reads the SSM estimator's inputs, with the estimator's defaults.
@@ -122,6 +159,7 @@ func (h *Handlers) ssmForm(q url.Values) form {
 	return form{q: q, defaults: map[string]string{
 		"region": b.Regions[0].ID, "edition": b.SSM.Editions[0].ID, "credentials": "1000",
 		"qps_units": "0", "billing": pricing.BillingMonthly, "term": "1", "api_calls": "60000",
+		"api_calls_unit": pricing.PerMonth, "needs_secrets": "1000", "needs_qps": "500",
 	}}
 }
 
@@ -137,18 +175,6 @@ func (f form) ssmItem() pricing.Item {
 	}
 	months := form{q: cloneWith(f.q, "term", termMonths), defaults: f.defaults}
 	return months.item(pricing.ProductSSM, ssmRename)
-}
-
-func termMessage(b *pricing.Book, annual bool) string {
-	if annual {
-		years := make([]string, len(b.SSM.AnnualTermMonths))
-		for i, m := range b.SSM.AnnualTermMonths {
-			years[i] = strconv.FormatInt(m/12, 10)
-		}
-		return "An annual term is " + strings.Join(years[:len(years)-1], ", ") + " or " + years[len(years)-1] + " years"
-	}
-	mt := b.SSM.MonthlyTermMonths
-	return "A monthly term is " + strconv.FormatInt(mt.Min, 10) + " to " + strconv.FormatInt(mt.Max, 10) + " months"
 }
 
 // comparison puts old and new billing side by side in words, with the credential

@@ -57,12 +57,15 @@ func (h *Handlers) PurchaseReview(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) review(r *http.Request, product string, in url.Values) views.Review {
 	var f form
 	var item pricing.Item
+	var problem string
 	if product == pricing.ProductSSM {
 		f = h.ssmForm(in)
 		item = f.ssmItem()
 	} else {
 		f = h.kmsForm(in)
-		item = f.item(pricing.ProductKMS, nil)
+		var priced form
+		priced, _, problem = monthlyCalls(f, 0)
+		item = priced.item(pricing.ProductKMS, nil)
 	}
 	back := url.Values{}
 	v := views.Review{
@@ -81,7 +84,7 @@ func (h *Handlers) review(r *http.Request, product string, in url.Values) views.
 
 	q, err := pricing.Compute(h.book, pricing.Request{Items: []pricing.Item{item}})
 	switch {
-	case err != nil:
+	case err != nil || problem != "":
 		v.Quote = views.QuoteView{Title: "Your quote", Empty: "This estimate has problems, so it cannot be ordered: go back to the estimate and correct it."}
 	case !q.Orderable:
 		v.Quote = views.QuoteView{Title: "Your quote", Empty: "Nothing in this estimate can be ordered."}

@@ -11,15 +11,16 @@ import templruntime "github.com/a-h/templ/runtime"
 
 // KMSEstimator is the Key Management Service estimator page.
 type KMSEstimator struct {
-	Page                                                                   Page
-	Region, CustomerKeys, ManagedKeys, PendingDeletionKeys, APICalls, Days Field
-	Results                                                                KMSResults
+	Page    Page
+	Results KMSResults
 }
 
 // KMSResults is what the live quote replaces as the user types.
 type KMSResults struct {
-	Quote  QuoteView
-	Fields []Field
+	Quote     QuoteView
+	Regions   *RegionTable
+	CallsNote string // the monthly count of API calls the quote used
+	Fields    []Field
 }
 
 func KMSEstimatorPage(v KMSEstimator) templ.Component {
@@ -55,27 +56,27 @@ func KMSEstimatorPage(v KMSEstimator) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = SelectField(v.Region).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = SelectField(v.Results.Field("region")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = NumberField(v.CustomerKeys).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = NumberField(v.Results.Field("customer_keys")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = NumberField(v.ManagedKeys).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = NumberField(v.Results.Field("managed_keys")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = NumberField(v.PendingDeletionKeys).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = NumberField(v.Results.Field("pending_deletion_keys")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = NumberField(v.APICalls).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = CallsField(v.Results.Field("api_calls"), v.Results.Field("api_calls_unit"), v.Results.CallsNote).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = NumberField(v.Days).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = NumberField(v.Results.Field("days")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -88,6 +89,10 @@ func KMSEstimatorPage(v KMSEstimator) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = PurchaseButton(v.Results.Quote, "/purchase/kms").Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = RegionComparison(v.Results.Regions).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -135,7 +140,24 @@ func KMSFragment(r KMSResults) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "</div>")
+		templ_7745c5c3_Err = RegionComparison(r.Regions).Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "</div><p id=\"calls-note\" data-swap>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var4 string
+		templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(r.CallsNote)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `kms.templ`, Line: 53, Col: 43}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -148,5 +170,8 @@ func KMSFragment(r KMSResults) templ.Component {
 		return nil
 	})
 }
+
+// Field returns the field named name (a zero Field when there is none).
+func (r KMSResults) Field(name string) Field { return fieldNamed(r.Fields, name) }
 
 var _ = templruntime.GeneratedTemplate

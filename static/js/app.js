@@ -31,6 +31,12 @@ document.documentElement.classList.add("js");
       const input = name && document.getElementById(name);
       if (input) input.setAttribute("aria-invalid", invalid ? "true" : "false");
     }
+    // Values the server chose (sizing from needs fills credentials and QPS units),
+    // except in the field the user is typing in.
+    for (const set of doc.querySelectorAll("data[data-set]")) {
+      const input = document.getElementById(set.getAttribute("data-set"));
+      if (input && input !== document.activeElement) input.value = set.getAttribute("value");
+    }
   }
 
   async function update() {
@@ -62,9 +68,9 @@ document.documentElement.classList.add("js");
   form.addEventListener("input", soon);
   form.addEventListener("change", function (e) {
     const t = e.target;
-    if (t.id === "compare") {
-      document.getElementById("compare-fields").hidden = !t.checked;
-    }
+    // A checkbox that controls a group of fields shows or hides it.
+    const controls = t.type === "checkbox" && t.getAttribute("aria-controls");
+    if (controls) document.getElementById(controls).hidden = !t.checked;
     // An annual term counts years: a month count left from monthly billing is too many.
     if (t.id === "billing" && t.value === "annual") {
       const term = document.getElementById("term");

@@ -1,0 +1,67 @@
+package handlers
+
+import (
+	"strconv"
+
+	"kmsconsole/pricing"
+	"kmsconsole/views"
+)
+
+// callUnits are the units API calls can be typed in; per credential per day is how
+// the old billing's worked example counts them.
+var callUnits = []struct{ unit, label, fieldLabel string }{
+	{pricing.PerMonth, "per month", "API calls per month"},
+	{pricing.PerDay, "per day", "API calls per day"},
+	{pricing.PerSecond, "per second", "API calls per second"},
+	{pricing.PerCredentialPerDay, "per credential per day", "API calls per credential per day"},
+}
+
+// callsField is the API calls field, labelled with the unit chosen.
+func callsField(f form, errs map[string]string, hint string) views.Field {
+	label := callUnits[0].fieldLabel
+	for _, u := range callUnits {
+		if u.unit == f.value("api_calls_unit") {
+			label = u.fieldLabel
+		}
+	}
+	return views.Field{Name: "api_calls", Label: label, Value: f.value("api_calls"), Error: errs["api_calls"], Hint: hint}
+}
+
+// callsUnitField is the select of the unit; perCredential offers calls per
+// credential per day (old billing, which prices credentials).
+func callsUnitField(f form, perCredential bool) views.Field {
+	u := views.Field{Name: "api_calls_unit", Label: "Unit of the API calls", Value: f.value("api_calls_unit")}
+	for _, c := range callUnits {
+		if c.unit == pricing.PerCredentialPerDay && !perCredential {
+			continue
+		}
+		u.Options = append(u.Options, views.Option{Value: c.unit, Label: c.label})
+	}
+	return u
+}
+
+// monthlyCalls converts the API calls typed in their unit to the month the engine
+// prices, and says what it counted ("Counted as 60,000 calls a month."). What cannot
+// be read at all is left for the engine to report on the field; a count that reads
+// but cannot be converted (too many for a month, an unknown unit) is a problem.
+func monthlyCalls(f form, credentials int64) (priced form, note, problem string) {
+	n, msg := pricing.ParseCount("api_calls", f.value("api_calls"))
+	if msg != "" {
+		return f, "", ""
+	}
+	monthly, msg := pricing.MonthlyCalls(n, f.value("api_calls_unit"), credentials)
+	if msg != "" {
+		return f, "", capitalize(msg)
+	}
+	priced = form{q: cloneWith(f.q, "api_calls", strconv.FormatInt(monthly, 10)), defaults: f.defaults}
+	return priced, "Counted as " + views.Count(monthly) + " calls a month (30 days).", ""
+}
+
+// addErrors adds messages for fields that have none yet.
+func addErrors(errs, more map[string]string) {
+	for name, msg := range more {
+		if _, ok := errs[name]; !ok {
+			errs[name] = msg
+		}
+	}
+}

@@ -1,0 +1,95 @@
+package web
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSizeFromNeedsFillsTheSubscription(t *testing.T) {
+	s, _ := newTestServer(t)
+	q := "region=ap-beijing&needs=1&needs_secrets=2300&needs_qps=1800&billing=monthly&term=1"
+	// The page (no JavaScript) shows the filled fields; the fragment tells the script
+	// what to fill.
+	doc := pageOK(t, s, "/ssm?"+q)
+	if inputValue(doc, "credentials") != "2300" || inputValue(doc, "qps_units") != "1" {
+		t.Errorf("fields credentials=%q qps_units=%q, want 2300 and 1", inputValue(doc, "credentials"), inputValue(doc, "qps_units"))
+	}
+	reason := oneTestID(t, doc, "needs-reason")
+	if reason != "2,300 secrets need 3 packages, which include 1,500 QPS; 1,800 QPS peak needs 1 more QPS unit." {
+		t.Errorf("reason %q", reason)
+	}
+	if got := oneTestID(t, doc, "quote-monthly-total"); got != "1,190.00" { // 3 x 366 + 92
+		t.Errorf("monthly %s, want 1,190.00", got)
+	}
+	body := get(s, "/ssm/quote?"+q).Body.String()
+	for _, want := range []string{`data-set="credentials" value="2300"`, `data-set="qps_units" value="1"`, "1,190.00"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the fragment lacks %s", want)
+		}
+	}
+	doc = pageOK(t, s, "/ssm?needs=1&needs_secrets=0&needs_qps=abc")
+	if !strings.Contains(fieldError(doc, "needs_secrets"), "at least 1") || !strings.Contains(fieldError(doc, "needs_qps"), "whole number") {
+		t.Errorf("needs errors: %q / %q", fieldError(doc, "needs_secrets"), fieldError(doc, "needs_qps"))
+	}
+}
+
+func TestAPICallsInAnyUnit(t *testing.T) {
+	s, _ := newTestServer(t)
+	// The guide's worked example, counted its way: 100 credentials x 20 calls a day.
+	doc := pageOK(t, s, "/ssm?region=ap-beijing&credentials=100&compare=1&api_calls=20&api_calls_unit=credential-day")
+	if got := oneTestID(t, doc, "legacy-monthly-total"); got != "40.30" {
+		t.Errorf("worked example per credential per day: %s, want 40.30", got)
+	}
+	if got := oneTestID(t, doc, "calls-note"); !strings.Contains(got, "60,000 calls a month") {
+		t.Errorf("calls note %q", got)
+	}
+	if labels(doc)["API calls per credential per day"] != "api_calls" {
+		t.Error("the field's label follows its unit")
+	}
+	doc = pageOK(t, s, "/kms?region=ap-tokyo&customer_keys=0&api_calls=1&api_calls_unit=second")
+	if got := oneTestID(t, doc, "quote-monthly-total"); got != "46.30" { // 2,592,000 - 20,000 = 2,572,000 x 0.18/10,000
+		t.Errorf("1 call a second: %s, want 46.30", got)
+	}
+	doc = pageOK(t, s, "/kms?api_calls=1000000&api_calls_unit=second")
+	if !strings.Contains(fieldError(doc, "api_calls"), "more than") {
+		t.Errorf("a million calls a second: %q", fieldError(doc, "api_calls"))
+	}
+	if len(byTestID(doc, "quote-monthly-total")) != 0 {
+		t.Error("a count that cannot be converted gives no quote")
+	}
+}
+
+func TestRegionComparisonLinksEachRegion(t *testing.T) {
+	s, _ := newTestServer(t)
+	body := get(s, "/ssm?region=ap-tokyo&credentials=2500&qps_units=2&billing=annual&term=1").Body.String()
+	for _, want := range []string{`data-testid="region-table"`, "Region group I", "Region group II",
+		`href="/ssm?billing=annual&amp;credentials=2500&amp;qps_units=2&amp;region=ap-guangzhou&amp;term=1"`,
+		`aria-current="true">Tokyo`, "cheapest", "1,282.00", "15,384.00"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the region table lacks %s", want)
+		}
+	}
+	body = get(s, "/kms").Body.String()
+	if !strings.Contains(body, `data-testid="regions-same"`) || strings.Contains(body, "badge-cheapest") {
+		t.Error("KMS: the same in every region, no cheapest")
+	}
+}
+
+func TestBreakEvenChartAndLineDetails(t *testing.T) {
+	s, _ := newTestServer(t)
+	doc := pageOK(t, s, "/ssm?region=ap-beijing&credentials=100&compare=1&api_calls=60000")
+	text := oneTestID(t, doc, "breakeven-text")
+	if !strings.Contains(text, "915 to 1,000") || !strings.Contains(text, "40.30") {
+		t.Errorf("the chart's text alternative: %q", text)
+	}
+	if len(byTestID(doc, "breakeven-chart")) != 1 {
+		t.Error("the chart must be on the page with old billing")
+	}
+	formulas := byTestID(doc, "line-formula")
+	if len(formulas) == 0 || !strings.Contains(strings.Join(formulas, "|"), "100 credentials × 0.4 = 40.00") {
+		t.Errorf("line formulas %q", formulas)
+	}
+	if n := len(find(doc, "details")); n < 3 {
+		t.Errorf("every line opens to its arithmetic: %d details", n)
+	}
+}
