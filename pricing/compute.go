@@ -293,11 +293,13 @@ func newCallTexts(p CallPrice, scope string) callTexts {
 
 func line(desc string, qty decimal.Decimal, unit string, price decimal.Decimal, note string) Line {
 	exact := qty.Mul(price)
-	amount := exact
+	amount, rounded := exact, false
 	if exact.Exponent() < -2 { // finer than cents: round (half-up, amounts are never negative)
 		amount = exact.Round(2)
+		rounded = !amount.Equal(exact)
 	}
-	return Line{Description: desc, Quantity: qty, Unit: unit, UnitPrice: price, Amount: amount, Note: note, exact: exact}
+	return Line{Description: desc, Quantity: qty, Unit: unit, UnitPrice: price, Amount: amount, Note: note,
+		exact: exact, rounded: rounded}
 }
 
 // Descriptions and formulas are built in a buffer on the stack and copied once: quotes
@@ -309,7 +311,7 @@ func line(desc string, qty decimal.Decimal, unit string, price decimal.Decimal, 
 func (l Line) explained(source string, formula []byte) Line {
 	l.Source = source
 	formula = append(formula, " = "...)
-	if !l.exact.Equal(l.Amount) {
+	if l.rounded { // show the exact amount before the rounded one
 		formula = append(appendDec(formula, l.exact), " → "...)
 	}
 	l.Formula = string(appendMoney(formula, l.Amount))

@@ -34,27 +34,39 @@ func appendScaled(b []byte, d decimal.Decimal, places int) []byte {
 	if coef < 0 {
 		b, coef = append(b, '-'), -coef
 	}
-	var tmp [24]byte
+	var tmp [32]byte
 	digits := strconv.AppendInt(tmp[:0], coef, 10)
 	for ; exp > 0; exp-- {
 		digits = append(digits, '0')
 	}
 	frac := -exp
-	for len(digits) <= frac {
-		digits = append([]byte{'0'}, digits...)
+	var intPart, fracPart []byte
+	leadingZeros := 0 // between the point and the digits, as in 0.018
+	if len(digits) > frac {
+		intPart, fracPart = digits[:len(digits)-frac], digits[len(digits)-frac:]
+	} else {
+		intPart, fracPart, leadingZeros = []byte{'0'}, digits, frac-len(digits)
 	}
-	intPart, fracPart := digits[:len(digits)-frac], digits[len(digits)-frac:]
 	b = appendGrouped(b, intPart)
 	if places < 0 {
 		for len(fracPart) > 0 && fracPart[len(fracPart)-1] == '0' {
 			fracPart = fracPart[:len(fracPart)-1]
 		}
+		if len(fracPart) == 0 {
+			leadingZeros = 0
+		}
 	}
+	written := 0
 	if len(fracPart) > 0 || places > 0 {
-		b = append(append(b, '.'), fracPart...)
-		for i := len(fracPart); i < places; i++ {
+		b = append(b, '.')
+		for range leadingZeros {
 			b = append(b, '0')
 		}
+		b = append(b, fracPart...)
+		written = leadingZeros + len(fracPart)
+	}
+	for ; written < places; written++ {
+		b = append(b, '0')
 	}
 	return b
 }

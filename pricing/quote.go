@@ -78,7 +78,8 @@ type Line struct {
 	Formula string `json:"formula,omitempty"`
 	Source  string `json:"source,omitempty"`
 
-	exact decimal.Decimal // the amount before rounding
+	exact   decimal.Decimal // the amount before rounding
+	rounded bool            // exact had more than cents
 }
 
 // Totals of a quote: Monthly is the recurring monthly estimate of everything; Upfront
