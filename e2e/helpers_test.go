@@ -1,7 +1,10 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -136,4 +139,118 @@ func (p *pageProblems) check(t *testing.T, when string) {
 		t.Errorf("%s: the page reported problems:\n  %s", when, strings.Join(p.list, "\n  "))
 	}
 	p.list = nil
+}
+
+// button finds the button whose accessible name is exactly name.
+func button(page playwright.Page, name string) playwright.Locator {
+	return page.GetByRole("button", playwright.PageGetByRoleOptions{Name: name, Exact: playwright.Bool(true)})
+}
+
+// click clicks loc and fails the test if it cannot.
+func click(t *testing.T, loc playwright.Locator, what string) {
+	t.Helper()
+	if err := loc.Click(); err != nil {
+		t.Fatalf("click %s: %v", what, err)
+	}
+}
+
+// keys drives a page with the keyboard alone.
+type keys struct {
+	t    *testing.T
+	page playwright.Page
+}
+
+func keyboard(t *testing.T, page playwright.Page) keys { return keys{t, page} }
+
+// press presses each key in turn.
+func (k keys) press(names ...string) {
+	k.t.Helper()
+	for _, n := range names {
+		if err := k.page.Keyboard().Press(n); err != nil {
+			k.t.Fatalf("press %s: %v", n, err)
+		}
+	}
+}
+
+// typeText types s into whatever has focus.
+func (k keys) typeText(s string) {
+	k.t.Helper()
+	if err := k.page.Keyboard().Type(s); err != nil {
+		k.t.Fatalf("type %q: %v", s, err)
+	}
+}
+
+// tabTo presses Tab until loc has focus, within max presses, and says where focus
+// went when it never gets there.
+func (k keys) tabTo(loc playwright.Locator, what string, max int) {
+	k.t.Helper()
+	var seen []string
+	for range max {
+		k.press("Tab")
+		if focused, err := loc.Evaluate(`e => e === document.activeElement`, nil); err == nil && focused == true {
+			return
+		}
+		f, _ := k.page.Evaluate(`() => { const e = document.activeElement; return e ? e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + " " + (e.textContent || "").trim().slice(0, 20) : "" }`)
+		seen = append(seen, fmt.Sprint(f))
+	}
+	k.t.Fatalf("Tab never reached %s in %d presses; focus went %q", what, max, seen)
+}
+
+// axeAudit runs axe-core on the page as it is now and fails the test on serious or
+// critical violations (minor and moderate ones are logged). The page's context needs
+// withBypassCSP. It skips the test when axe-core is missing (scripts/axe-deps.sh).
+func axeAudit(t *testing.T, page playwright.Page, name string) {
+	t.Helper()
+	axePath, err := filepath.Abs(filepath.Join("..", ".cache", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(axePath); err != nil {
+		t.Skipf("axe-core is missing (%s): run scripts/axe-deps.sh", axePath)
+	}
+	if _, err := page.AddScriptTag(playwright.PageAddScriptTagOptions{Path: &axePath}); err != nil {
+		t.Fatalf("%s: inject axe-core: %v", name, err)
+	}
+	raw, err := page.Evaluate(`async () => {
+		const r = await axe.run(document, {resultTypes: ["violations"]});
+		return JSON.stringify({passes: r.passes.length, violations: r.violations});
+	}`)
+	if err != nil {
+		t.Fatalf("%s: axe.run: %v", name, err)
+	}
+	var res struct {
+		Passes     int
+		Violations []axeResult
+	}
+	if err := json.Unmarshal([]byte(raw.(string)), &res); err != nil {
+		t.Fatalf("%s: axe answer: %v", name, err)
+	}
+	t.Logf("axe on %s: %d rules pass, %d violated", name, res.Passes, len(res.Violations))
+	for _, v := range res.Violations {
+		var where []string
+		for _, n := range v.Nodes {
+			b, _ := json.Marshal(n.Target)
+			where = append(where, string(b))
+		}
+		msg := name + ": " + v.Impact + " " + v.ID + " (" + v.Help + ") at " + strings.Join(where, ", ")
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Error(msg)
+		} else {
+			t.Log(msg)
+		}
+	}
+}
+
+// scrollWidth is how wide the document is, in CSS pixels.
+func scrollWidth(t *testing.T, page playwright.Page) int {
+	t.Helper()
+	w, err := page.Evaluate(`() => document.documentElement.scrollWidth`)
+	if err != nil {
+		t.Fatalf("scrollWidth: %v", err)
+	}
+	n, ok := w.(int)
+	if !ok {
+		t.Fatalf("scrollWidth: %T %v", w, w)
+	}
+	return n
 }

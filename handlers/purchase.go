@@ -3,6 +3,8 @@ package handlers
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
@@ -45,13 +47,43 @@ func (h *Handlers) PurchaseReview(w http.ResponseWriter, r *http.Request) {
 	}
 	h.owner(r) // the session starts here, so that the order placed from it is its own
 	v := h.review(r, product, r.URL.Query())
-	v.Token = newToken()
-	status := http.StatusOK
 	if v.Terms == nil {
-		status = http.StatusUnprocessableEntity
+		v.Token = newToken()
+		h.render(w, r, http.StatusUnprocessableEntity, views.ReviewPage(v))
+		return
 	}
-	h.render(w, r, status, views.ReviewPage(v))
+	// The same review (same inputs, same terms) gets the same token for this session:
+	// the back button or a reload may fetch the page again, and posting it again must
+	// end on the order already placed, not on a second one. Ordering the same again is
+	// an explicit choice (?again=1).
+	key := "review:" + reviewKey(product, v.Hidden, v.Terms.Hash)
+	v.Token = h.sessions.GetString(r.Context(), key)
+	if v.Token == "" || r.URL.Query().Get("again") != "" {
+		v.Token = newToken()
+		h.sessions.Put(r.Context(), key, v.Token)
+	}
+	if id := h.sessions.GetString(r.Context(), placedKey(v.Token)); id != "" {
+		v.PlacedID = id
+		v.Again = v.Again + "&again=1"
+	}
+	h.render(w, r, http.StatusOK, views.ReviewPage(v))
 }
+
+// reviewKey names a review in the session: its product, inputs and terms.
+func reviewKey(product string, hidden []views.Option, termsHash string) string {
+	h := sha256.New()
+	h.Write([]byte(product))
+	for _, f := range hidden {
+		h.Write([]byte{0})
+		h.Write([]byte(f.Value + "=" + f.Label))
+	}
+	h.Write([]byte{0})
+	h.Write([]byte(termsHash))
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// placedKey holds, in the session, the order placed with a review token.
+func placedKey(token string) string { return "placed:" + token }
 
 // review prices the inputs again and fills the review page, without the buyer's part.
 func (h *Handlers) review(r *http.Request, product string, in url.Values) views.Review {
@@ -81,6 +113,7 @@ func (h *Handlers) review(r *http.Request, product string, in url.Values) views.
 		back.Set(name, f.value(name))
 	}
 	v.Back = "/" + product + "?" + back.Encode()
+	v.Again = "/purchase/" + product + "?" + back.Encode()
 
 	q, err := pricing.Compute(h.book, pricing.Request{Items: []pricing.Item{item}})
 	switch {
@@ -188,6 +221,7 @@ func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 		h.logger(r).Info("order placed", "order_id", placed.ID, "products", order.Products)
 		h.sessions.Put(r.Context(), "flash", "placed:"+placed.ID)
 	}
+	h.sessions.Put(r.Context(), placedKey(v.Token), placed.ID)
 	// Post/redirect/get: a reload of the confirmation does not post again.
 	http.Redirect(w, r, "/orders/"+placed.ID, http.StatusSeeOther)
 }

@@ -262,3 +262,36 @@ func TestDatabaseDownAnswers503AndKeepsTheForm(t *testing.T) {
 		t.Errorf("the estimator keeps working: %d", code)
 	}
 }
+
+// TestReviewAgainKeepsItsToken is the back button after ordering: the review page
+// fetched again offers the same token, so posting it ends on the order already placed;
+// ordering the same again is an explicit link.
+func TestReviewAgainKeepsItsToken(t *testing.T) {
+	b := newBrowser(t, newPurchaseServer(t))
+	first := review(t, b, tokyoAnnual)
+	if again := review(t, b, tokyoAnnual); again.Get("token") != first.Get("token") {
+		t.Fatal("the same review must keep its token within a session")
+	}
+	placed, err := b.PlaceOrder(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := b.Get("/purchase/" + tokyoAnnual)
+	if !strings.Contains(body, `data-testid="already-placed"`) || !strings.Contains(body, placed) {
+		t.Error("the review of a placed order must say so")
+	}
+	back := b.ReviewForm(tokyoAnnual)
+	if id, err := b.PlaceOrder(back); err != nil || id != placed {
+		t.Errorf("posting the review again: %q %v, want %s", id, err, placed)
+	}
+	fresh := b.ReviewForm(tokyoAnnual + "&again=1")
+	if fresh.Get("token") == first.Get("token") {
+		t.Fatal("ordering again needs a new token")
+	}
+	if id, err := b.PlaceOrder(fresh); err != nil || id == placed {
+		t.Errorf("ordering the same again: %q %v", id, err)
+	}
+	if ids := b.MyOrders(); len(ids) != 2 {
+		t.Errorf("My orders lists %d, want 2", len(ids))
+	}
+}
