@@ -39,7 +39,7 @@ func TestAcknowledgedOrdersSurviveSIGKILL(t *testing.T) {
 		c := testserver.NewClient(t, srv.URL)
 		forms := make([]url.Values, 40)
 		for i := range forms {
-			forms[i] = c.ReviewForm(estimate) // each review page has its own token
+			forms[i] = c.ReviewForm(estimate + "&again=1") // a new order each: its own token
 		}
 		wg.Go(func() {
 			for _, f := range forms {

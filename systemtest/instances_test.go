@@ -20,7 +20,7 @@ func TestTwoInstancesShareSessionsAndOrders(t *testing.T) {
 	var placed []string
 	for i := range 4 {
 		c.Base = a.URL // the review page on one instance...
-		form := c.ReviewForm(estimate)
+		form := c.ReviewForm(estimate + "&again=1") // four separate orders
 		if i%2 == 1 {
 			c.Base = b.URL // ...and the order sometimes on the other
 		}

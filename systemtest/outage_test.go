@@ -17,11 +17,11 @@ func TestDatabaseOutageAnswers503AndRecoversWithoutRestart(t *testing.T) {
 	pg := startPrivatePostgres(t)
 	srv := testserver.Start(t, consoleBin, testserver.Args("-database-url", pg.URL))
 	c := testserver.NewClient(t, srv.URL)
-	before, err := c.PlaceOrder(c.ReviewForm(estimate))
+	before, err := c.PlaceOrder(c.ReviewForm(estimate + "&again=1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	pending := c.ReviewForm(estimate) // a review page open when the database goes
+	pending := c.ReviewForm(estimate + "&again=1") // a review page open when the database goes
 
 	pg.Stop()
 	code, body, h := c.Get("/orders")
