@@ -1,5 +1,6 @@
-// Package store keeps what the console must not lose: the orders customers place and
-// the browser sessions that place them, in one database.
+// Package store keeps what the console must not lose: the orders customers place, the
+// browser sessions that place them, the sales reps who confirm or cancel them and the
+// audit of each change, in one database.
 //
 // The database is SQLite (a file in the data directory, the default, nothing to
 // install) or PostgreSQL (a postgres:// URL). Both implement [Store]; one contract

@@ -12,9 +12,15 @@ import (
 	"kmsconsole/pricing"
 )
 
-// StatusSubmitted is the status of an order the customer has placed and nobody has
-// acted on yet.
-const StatusSubmitted = "submitted"
+// An order is placed submitted; a rep then confirms or cancels it, once.
+const (
+	// StatusSubmitted: the customer has placed the order and nobody has acted on it yet.
+	StatusSubmitted = "submitted"
+	// StatusConfirmed: a rep confirmed the order.
+	StatusConfirmed = "confirmed"
+	// StatusCancelled: a rep cancelled the order.
+	StatusCancelled = "cancelled"
+)
 
 // Order is a placed purchase: who placed it, what they were quoted, the terms they
 // accepted, and the token that makes placing it idempotent.
@@ -50,6 +56,10 @@ type Order struct {
 	// IdempotencyKey is the review page's one-time token: an order is placed at most
 	// once per key.
 	IdempotencyKey string
+
+	// Rep is the ID of the sales rep whose shared quote led to the order, or empty
+	// for a customer's own. It must name an existing user (else ErrInvalidOrder).
+	Rep string
 }
 
 // Buyer is who the order is for and whom to contact about it.
@@ -59,17 +69,20 @@ type Buyer struct {
 	ContactEmail string
 }
 
-// idPrefix marks an order ID so that one is recognisable in logs and URLs.
-const idPrefix = "ord_"
+// ID prefixes make an ID recognisable in logs and URLs.
+const (
+	orderIDPrefix = "ord_"
+	userIDPrefix  = "usr_"
+)
 
 var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
-// newOrderID returns "ord_" and 128 random bits: unguessable, so that knowing one
+// newID returns the prefix and 128 random bits: unguessable, so that knowing one
 // order's ID tells nothing about another's.
-func newOrderID() string {
+func newID(prefix string) string {
 	var b [16]byte
 	rand.Read(b[:]) // never fails: crypto/rand aborts the program instead
-	return idPrefix + idEncoding.EncodeToString(b[:])
+	return prefix + idEncoding.EncodeToString(b[:])
 }
 
 // maxMoney is the first amount NUMERIC(18,2) cannot hold.
@@ -94,7 +107,7 @@ func prepare(o Order, now time.Time) (Order, error) {
 			return Order{}, fmt.Errorf("%w: %s %s is too large", ErrInvalidOrder, m.name, m.v)
 		}
 	}
-	o.ID = newOrderID()
+	o.ID = newID(orderIDPrefix)
 	o.CreatedAt = utcMicro(now)
 	o.Status = StatusSubmitted
 	o.TermsAcceptedAt = utcMicro(o.TermsAcceptedAt)
@@ -115,6 +128,14 @@ func nonNil(s []string) []string {
 
 func nilIfEmpty(s []string) []string {
 	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// nullable is how an optional string is written: empty is NULL.
+func nullable(s string) any {
+	if s == "" {
 		return nil
 	}
 	return s

@@ -12,6 +12,7 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
 )
@@ -117,14 +118,15 @@ func migratePostgres(ctx context.Context, pool *pgxpool.Pool) (applied int, err 
 
 const pgOrderColumns = `id, created_at, status, owner, buyer_account_id, buyer_contact_name,
 	buyer_contact_email, quote::text, price_book_version, terms_version, terms_hash, terms_accepted_at,
-	quota_increase_required, monthly_total::text, upfront_total::text, products, regions, idempotency_key`
+	quota_increase_required, monthly_total::text, upfront_total::text, products, regions, idempotency_key,
+	coalesce(rep, '')`
 
 const pgInsertOrder = `INSERT INTO orders (id, created_at, status, owner,
 	buyer_account_id, buyer_contact_name, buyer_contact_email, quote, price_book_version,
 	terms_version, terms_hash, terms_accepted_at, quota_increase_required,
-	monthly_total, upfront_total, products, regions, idempotency_key)
+	monthly_total, upfront_total, products, regions, idempotency_key, rep)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::json, $9, $10, $11, $12, $13,
-		$14::text::numeric, $15::text::numeric, $16, $17, $18)
+		$14::text::numeric, $15::text::numeric, $16, $17, $18, $19)
 	ON CONFLICT (idempotency_key) DO NOTHING`
 
 func (s *postgresStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, error) {
@@ -144,7 +146,10 @@ func (s *postgresStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, e
 		o.Buyer.AccountID, o.Buyer.ContactName, o.Buyer.ContactEmail,
 		string(quote), o.PriceBookVersion, o.TermsVersion, o.TermsHash, o.TermsAcceptedAt,
 		o.QuotaIncreaseRequired, money(o.MonthlyTotal), money(o.UpfrontTotal),
-		o.Products, o.Regions, o.IdempotencyKey)
+		o.Products, o.Regions, o.IdempotencyKey, nullable(o.Rep))
+	if pgErrCode(err) == pgForeignKeyViolation {
+		return Order{}, false, fmt.Errorf("%w: rep %q is not a user", ErrInvalidOrder, o.Rep)
+	}
 	if err != nil {
 		return Order{}, false, wrapErr(ctx, "place order", err)
 	}
@@ -199,7 +204,7 @@ func scanPgOrder(row pgx.Row) (Order, error) {
 	err := row.Scan(&o.ID, &o.CreatedAt, &o.Status, &o.Owner,
 		&o.Buyer.AccountID, &o.Buyer.ContactName, &o.Buyer.ContactEmail,
 		&quote, &o.PriceBookVersion, &o.TermsVersion, &o.TermsHash, &o.TermsAcceptedAt,
-		&o.QuotaIncreaseRequired, &monthly, &upfront, &o.Products, &o.Regions, &o.IdempotencyKey)
+		&o.QuotaIncreaseRequired, &monthly, &upfront, &o.Products, &o.Regions, &o.IdempotencyKey, &o.Rep)
 	if err != nil {
 		return Order{}, err
 	}
@@ -215,6 +220,17 @@ func scanPgOrder(row pgx.Row) (Order, error) {
 	}
 	o.Products, o.Regions = nilIfEmpty(o.Products), nilIfEmpty(o.Regions)
 	return o, nil
+}
+
+const pgForeignKeyViolation = "23503"
+
+// pgErrCode is the SQLSTATE of a server error, or "".
+func pgErrCode(err error) string {
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
 }
 
 func (s *postgresStore) SessionStore() scs.Store { return s.sessions }

@@ -161,6 +161,11 @@ func isBusy(err error) bool {
 	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
+func isForeignKeyViolation(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
 // migrateSQLite applies the missing migrations in one BEGIN IMMEDIATE transaction:
 // a second process opening the same file at once waits for the first, then finds
 // nothing left to do.
@@ -203,13 +208,19 @@ func migrateSQLite(ctx context.Context, db *sql.DB) (applied int, err error) {
 
 const sqliteOrderColumns = `id, created_at, status, owner, buyer_account_id, buyer_contact_name,
 	buyer_contact_email, quote, price_book_version, terms_version, terms_hash, terms_accepted_at,
-	quota_increase_required, monthly_total, upfront_total, products, regions, idempotency_key`
+	quota_increase_required, monthly_total, upfront_total, products, regions, idempotency_key, rep`
+
+// sqliteSelectOrder reads what scanSQLiteOrder scans.
+const sqliteSelectOrder = `SELECT id, created_at, status, owner, buyer_account_id, buyer_contact_name,
+	buyer_contact_email, quote, price_book_version, terms_version, terms_hash, terms_accepted_at,
+	quota_increase_required, monthly_total, upfront_total, products, regions, idempotency_key,
+	coalesce(rep, '') FROM orders`
 
 var (
 	sqliteInsertOrder = `INSERT INTO orders (` + sqliteOrderColumns + `)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		ON CONFLICT (idempotency_key) DO NOTHING`
-	sqliteOrderByKey = `SELECT ` + sqliteOrderColumns + ` FROM orders WHERE idempotency_key = $1`
+	sqliteOrderByKey = sqliteSelectOrder + ` WHERE idempotency_key = $1`
 )
 
 func (s *sqliteStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, error) {
@@ -231,7 +242,10 @@ func (s *sqliteStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, err
 		o.Buyer.AccountID, o.Buyer.ContactName, o.Buyer.ContactEmail,
 		string(quote), o.PriceBookVersion, o.TermsVersion, o.TermsHash, o.TermsAcceptedAt.Format(sqliteTime),
 		o.QuotaIncreaseRequired, money(o.MonthlyTotal), money(o.UpfrontTotal),
-		string(products), string(regions), o.IdempotencyKey)
+		string(products), string(regions), o.IdempotencyKey, nullable(o.Rep))
+	if isForeignKeyViolation(err) {
+		return Order{}, false, fmt.Errorf("%w: rep %q is not a user", ErrInvalidOrder, o.Rep)
+	}
 	if err != nil {
 		return Order{}, false, wrapErr(ctx, "place order", err)
 	}
@@ -255,8 +269,7 @@ func (s *sqliteStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, err
 }
 
 func (s *sqliteStore) Order(ctx context.Context, id string) (Order, error) {
-	o, err := scanSQLiteOrder(s.reader.QueryRowContext(ctx,
-		`SELECT `+sqliteOrderColumns+` FROM orders WHERE id = $1`, id))
+	o, err := scanSQLiteOrder(s.reader.QueryRowContext(ctx, sqliteSelectOrder+` WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Order{}, ErrNotFound
 	}
@@ -264,7 +277,7 @@ func (s *sqliteStore) Order(ctx context.Context, id string) (Order, error) {
 }
 
 func (s *sqliteStore) OrdersByOwner(ctx context.Context, owner string, limit int) ([]Order, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+sqliteOrderColumns+` FROM orders
+	rows, err := s.reader.QueryContext(ctx, sqliteSelectOrder+`
 		WHERE owner = $1 ORDER BY created_at DESC, seq DESC LIMIT $2`, owner, clampLimit(limit))
 	if err != nil {
 		return nil, wrapErr(ctx, "orders by owner", err)
@@ -291,7 +304,7 @@ func scanSQLiteOrder(row interface{ Scan(...any) error }) (Order, error) {
 	err := row.Scan(&o.ID, &createdAt, &o.Status, &o.Owner,
 		&o.Buyer.AccountID, &o.Buyer.ContactName, &o.Buyer.ContactEmail,
 		&quote, &o.PriceBookVersion, &o.TermsVersion, &o.TermsHash, &termsAcceptedAt,
-		&o.QuotaIncreaseRequired, &monthly, &upfront, &products, &regions, &o.IdempotencyKey)
+		&o.QuotaIncreaseRequired, &monthly, &upfront, &products, &regions, &o.IdempotencyKey, &o.Rep)
 	if err != nil {
 		return Order{}, err
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/alexedwards/scs/v2"
 )
 
-// Store keeps orders and sessions. It is the contract both databases meet; a consumer
-// defines the narrower interface it needs.
+// Store keeps orders, the sales reps who work on them, and sessions. It is the
+// contract both databases meet; a consumer defines the narrower interface it needs.
 type Store interface {
 	// PlaceOrder stores o durably and returns it with ID, CreatedAt and Status set,
 	// and created=true. When o.IdempotencyKey was already used by the same owner it
@@ -23,6 +23,34 @@ type Store interface {
 	// OrdersByOwner returns the owner's newest orders first, at most limit of them
 	// (limit <= 0 or above MaxOrdersPerPage means MaxOrdersPerPage).
 	OrdersByOwner(ctx context.Context, owner string, limit int) ([]Order, error)
+
+	// AddUser adds a sales rep with the email (kept trimmed and lower-cased) and a
+	// password hash the caller made (the store never hashes). ErrEmailTaken when a rep
+	// has the email in any case; ErrInvalidUser for an empty email or hash.
+	AddUser(ctx context.Context, email string, passwordHash []byte) (User, error)
+	// UserByEmail finds a rep by email in any case, or ErrUserNotFound.
+	UserByEmail(ctx context.Context, email string) (User, error)
+	// UserByID finds a rep by ID, or ErrUserNotFound.
+	UserByID(ctx context.Context, id string) (User, error)
+	// ListUsers returns every rep, disabled ones too, ordered by email.
+	ListUsers(ctx context.Context) ([]User, error)
+	// SetUserDisabled disables or enables the rep with the email (in any case), or
+	// returns ErrUserNotFound.
+	SetUserDisabled(ctx context.Context, email string, disabled bool) error
+
+	// ListOrders returns the orders that match f, newest first, one page of them
+	// (see OrderFilter), and how many match in all.
+	ListOrders(ctx context.Context, f OrderFilter) (orders []Order, total int, err error)
+	// SetOrderStatus moves an order from submitted to confirmed or cancelled and
+	// records who did it and why, in one transaction. Of concurrent changes to one
+	// order exactly one succeeds. ErrInvalidOrder without an actor or a reason,
+	// ErrNotFound for an unknown order, ErrBadTransition for any other move.
+	SetOrderStatus(ctx context.Context, id, to, actor, reason string) (Order, error)
+	// OrderAudit returns the order's history, oldest first: its placement (derived
+	// from the order: actor "customer", "" to "submitted", reason "order placed")
+	// and then every status change. ErrNotFound for an unknown order.
+	OrderAudit(ctx context.Context, id string) ([]AuditEntry, error)
+
 	// SessionStore is scs's own store for this database.
 	SessionStore() scs.Store
 	// Ping checks that the database answers.
@@ -47,6 +75,16 @@ var (
 	ErrInvalidOrder = errors.New("store: invalid order")
 	// ErrIdempotencyConflict: the idempotency key was used by another owner.
 	ErrIdempotencyConflict = errors.New("store: idempotency key used by another owner")
+	// ErrBadTransition: the order's status cannot change that way (only submitted →
+	// confirmed and submitted → cancelled can).
+	ErrBadTransition = errors.New("store: status change not allowed")
+
+	// ErrUserNotFound: no rep has that email or ID.
+	ErrUserNotFound = errors.New("store: user not found")
+	// ErrEmailTaken: a rep has that email already (compared case-insensitively).
+	ErrEmailTaken = errors.New("store: email taken")
+	// ErrInvalidUser: AddUser was given an empty email or password hash.
+	ErrInvalidUser = errors.New("store: invalid user")
 )
 
 // Open opens the database and brings its schema up to date. With an empty

@@ -42,6 +42,17 @@ func Run(t *testing.T, newDatabase NewDatabase) {
 		{"ExpiredSessionIsNotFound", testSessionExpiry},
 		{"SessionManagerKeepsDataAcrossRequests", testSessionManager},
 		{"PingAnswers", testPing},
+		{"UserSurvivesTheRoundTrip", testUserRoundTrip},
+		{"EmailIsUniqueInAnyCase", testEmailUniqueInAnyCase},
+		{"AUserNeedsAnEmailAndAPasswordHash", testUserNeedsEmailAndHash},
+		{"DisabledFlagSurvivesTheRoundTrip", testUserDisabledRoundTrip},
+		{"ListUsersIsOrderedByEmail", testListUsersByEmail},
+		{"RepSurvivesTheRoundTripAndMustBeAUser", testRepSurvivesTheRoundTrip},
+		{"ListOrdersFiltersAloneAndCombined", testListOrdersFilters},
+		{"ListOrdersPagesWithATotal", testListOrdersPaging},
+		{"OnlySubmittedOrdersAreConfirmedOrCancelled", testStatusTransitions},
+		{"AuditRecordsPlacementAndChangesOldestFirst", testOrderAudit},
+		{"ConcurrentStatusChangesExactlyOneWins", testConcurrentTransitions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
