@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"kmsconsole/auth"
 	"kmsconsole/pricing"
 	"kmsconsole/views"
 )
@@ -15,7 +16,8 @@ type Deps struct {
 	Assets   views.AssetPaths // URLs of the static files, for the layout
 	Book     *pricing.Book    // the price book in force
 	Orders   Orders           // the order store
-	Sessions Sessions         // the browser sessions
+	Reps     Reps             // rep accounts and the order desk
+	Sessions RepSessions      // the browser sessions
 }
 
 // Handlers serves the console's pages. The zero value is not usable: call New.
@@ -23,8 +25,11 @@ type Handlers struct {
 	log      *slog.Logger
 	assets   views.AssetPaths
 	book     *pricing.Book
-	orders   Orders
-	sessions Sessions
+	orders      Orders
+	reps        Reps
+	sessions    Sessions
+	repSessions RepSessions
+	throttle    *auth.Throttle
 }
 
 // New returns the handlers built on d.
@@ -33,7 +38,8 @@ func New(d Deps) *Handlers {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Handlers{log: log, assets: d.Assets, book: d.Book, orders: d.Orders, sessions: d.Sessions}
+	return &Handlers{log: log, assets: d.Assets, book: d.Book, orders: d.Orders, reps: d.Reps,
+		sessions: d.Sessions, repSessions: d.Sessions, throttle: auth.NewThrottle()}
 }
 
 // page fills what the layout needs for a page of r.

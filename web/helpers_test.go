@@ -68,6 +68,7 @@ func newTestServer(t testing.TB) (*Server, *logBuffer) {
 // newServerWith builds the server on the given order store, as main does.
 func newServerWith(t testing.TB, log *slog.Logger, book *pricing.Book, st interface {
 	handlers.Orders
+	handlers.Reps
 	SessionStore() scs.Store
 }) *Server {
 	t.Helper()
@@ -75,7 +76,7 @@ func newServerWith(t testing.TB, log *slog.Logger, book *pricing.Book, st interf
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st}
+	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st}
 	var h *handlers.Handlers
 	sessions := NewSessions(st.SessionStore(), false, func(w http.ResponseWriter, r *http.Request, err error) {
 		h.SessionError(w, r, err)

@@ -49,7 +49,19 @@ func (s *Server) routes() *chi.Mux {
 		r.Get("/orders/{id}", s.h.OrderDetail)
 	})
 
-	// Still to come: the rep-only pages (session, role check).
+	// Sales reps: signing in and out, then the pages only a signed-in rep reaches.
+	r.Group(func(r chi.Router) {
+		r.Use(s.sessions.LoadAndSave, s.crossOriginProtection())
+		r.Get("/signin", s.h.SignInPage)
+		r.Post("/signin", s.h.SignIn)
+		r.Post("/signout", s.h.SignOut)
+		r.Group(func(r chi.Router) {
+			r.Use(s.h.RequireRep)
+			r.Get("/desk", s.h.Desk)
+			r.Get("/desk/orders/{id}", s.h.DeskOrder)
+			r.Post("/desk/orders/{id}/status", s.h.SetOrderStatus)
+		})
+	})
 
 	return r
 }

@@ -27,7 +27,13 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// After the first signal starts the graceful stop, a second one kills at once.
 	context.AfterFunc(ctx, stop)
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+	var err error
+	if len(os.Args) > 1 && os.Args[1] == "user" {
+		err = runUser(ctx, os.Args[2:], os.Getenv, os.Stdin, os.Stdout)
+	} else {
+		err = run(ctx, os.Args[1:], os.Getenv, os.Stdout)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "console:", err)
 		os.Exit(1)
 	}
@@ -63,7 +69,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	// The handlers and the session manager refer to each other (a session error is
 	// answered with a page), hence the handlers first and the sessions set after.
-	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st}
+	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st}
 	var h *handlers.Handlers
 	sessions := web.NewSessions(st.SessionStore(), cfg.secure, func(w http.ResponseWriter, r *http.Request, err error) {
 		h.SessionError(w, r, err)

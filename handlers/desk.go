@@ -1,0 +1,189 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"kmsconsole/store"
+	"kmsconsole/views"
+)
+
+// deskPageSize is how many orders the desk lists a page.
+const deskPageSize = 25
+
+// Desk lists every order, newest first, paged, with filters and a search.
+func (h *Handlers) Desk(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	v := views.Desk{Page: h.page(r, "Order desk", ""), Rep: rep(r).Email}
+	f := store.OrderFilter{
+		Status: q.Get("status"), Product: q.Get("product"), Region: q.Get("region"), Rep: q.Get("rep"),
+		Search: strings.TrimSpace(q.Get("q")), Limit: deskPageSize,
+	}
+	var problems []string
+	day := func(name string) time.Time {
+		s := strings.TrimSpace(q.Get(name))
+		if s == "" {
+			return time.Time{}
+		}
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			problems = append(problems, "Dates are written like 2026-11-25.")
+		}
+		return t
+	}
+	f.From = day("from")
+	if to := day("to"); !to.IsZero() {
+		f.To = to.AddDate(0, 0, 1) // the "to" day is included
+	}
+	page, err := strconv.Atoi(q.Get("page"))
+	if err != nil || page < 1 {
+		page = 1
+	}
+	f.Offset = (page - 1) * deskPageSize
+
+	users, err := h.reps.ListUsers(r.Context())
+	if err != nil {
+		h.storeError(w, r, "list reps", err)
+		return
+	}
+	v.Filters = h.deskFilters(q, users)
+	if len(problems) > 0 {
+		v.Problem = problems[0]
+	} else {
+		orders, total, err := h.reps.ListOrders(r.Context(), f)
+		if err != nil {
+			h.storeError(w, r, "list orders", err)
+			return
+		}
+		v.Total = total
+		v.From = min(f.Offset+1, total)
+		v.To = f.Offset + len(orders)
+		names := map[string]string{}
+		for _, u := range users {
+			names[u.ID] = u.Email
+		}
+		for _, o := range orders {
+			v.Rows = append(v.Rows, views.DeskRow{
+				ID: o.ID, Created: o.CreatedAt, Account: o.Buyer.AccountID, Email: o.Buyer.ContactEmail,
+				Products: strings.Join(o.Products, ", "), Regions: strings.Join(o.Regions, ", "),
+				Monthly: views.Money(o.MonthlyTotal), Upfront: views.Money(o.UpfrontTotal), Status: o.Status,
+				Rep: names[o.Rep],
+			})
+		}
+		link := func(p int) string {
+			c := cloneWith(q, "page", strconv.Itoa(p))
+			return "/desk?" + c.Encode()
+		}
+		if page > 1 {
+			v.Prev = link(page - 1)
+		}
+		if f.Offset+len(orders) < total {
+			v.Next = link(page + 1)
+		}
+	}
+	h.render(w, r, http.StatusOK, views.DeskPage(v))
+}
+
+func (h *Handlers) deskFilters(q url.Values, users []store.User) []views.Field {
+	sel := func(name, label string, opts []views.Option) views.Field {
+		return views.Field{Name: name, Label: label, Value: q.Get(name), Options: append([]views.Option{{Value: "", Label: "Any"}}, opts...)}
+	}
+	var regions, reps []views.Option
+	for _, r := range h.book.Regions {
+		regions = append(regions, views.Option{Value: r.ID, Label: r.Name})
+	}
+	for _, u := range users {
+		reps = append(reps, views.Option{Value: u.ID, Label: u.Email})
+	}
+	return []views.Field{
+		{Name: "q", Label: "Search", Value: q.Get("q"), Hint: "Order ID, account ID or contact email"},
+		sel("status", "Status", []views.Option{{Value: store.StatusSubmitted, Label: "Submitted"},
+			{Value: store.StatusConfirmed, Label: "Confirmed"}, {Value: store.StatusCancelled, Label: "Cancelled"}}),
+		sel("product", "Product", []views.Option{{Value: "ssm", Label: "Secrets Manager"}, {Value: "kms", Label: "Key Management Service"}}),
+		sel("region", "Region", regions),
+		sel("rep", "Rep", reps),
+		{Name: "from", Label: "From (date)", Value: q.Get("from"), Hint: "like 2026-11-25"},
+		{Name: "to", Label: "To (date)", Value: q.Get("to"), Hint: "included"},
+	}
+}
+
+// DeskOrder shows an order to a rep: its quote snapshot, the terms accepted, its
+// audit log and, while it is submitted, the status change form.
+func (h *Handlers) DeskOrder(w http.ResponseWriter, r *http.Request) {
+	h.renderDeskOrder(w, r, http.StatusOK, "", "")
+}
+
+func (h *Handlers) renderDeskOrder(w http.ResponseWriter, r *http.Request, status int, problem, reason string) {
+	o, err := h.reps.Order(r.Context(), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		h.NotFound(w, r)
+		return
+	} else if err != nil {
+		h.storeError(w, r, "desk order", err)
+		return
+	}
+	audit, err := h.reps.OrderAudit(r.Context(), o.ID)
+	if err != nil {
+		h.storeError(w, r, "order audit", err)
+		return
+	}
+	users, err := h.reps.ListUsers(r.Context())
+	if err != nil {
+		h.storeError(w, r, "list reps", err)
+		return
+	}
+	for i, a := range audit { // show reps by their email, not their ID
+		for _, u := range users {
+			if u.ID == a.Actor {
+				audit[i].Actor = u.Email
+			}
+		}
+	}
+	v := views.DeskOrder{
+		Page: h.page(r, "Order "+o.ID, ""), Order: o, Audit: audit, Problem: problem,
+		Reason: views.Field{Name: "reason", Label: "Reason", Value: reason, Hint: "Recorded in the order's audit log."},
+	}
+	if problem != "" && reason == "" {
+		v.Reason.Error = problem
+		v.Problem = ""
+	}
+	h.render(w, r, status, views.DeskOrderPage(v))
+}
+
+// SetOrderStatus confirms or cancels a submitted order, with the rep and the reason
+// in the audit log.
+func (h *Handlers) SetOrderStatus(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		h.formError(w, r, err)
+		return
+	}
+	to, reason := r.PostForm.Get("to"), strings.TrimSpace(r.PostForm.Get("reason"))
+	if to != store.StatusConfirmed && to != store.StatusCancelled {
+		h.BadRequest(w, r)
+		return
+	}
+	if reason == "" {
+		h.renderDeskOrder(w, r, http.StatusUnprocessableEntity, "Give a reason: it is recorded with the change.", "")
+		return
+	}
+	if len(reason) > 500 {
+		h.renderDeskOrder(w, r, http.StatusUnprocessableEntity, "Keep the reason under 500 characters.", reason)
+		return
+	}
+	_, err := h.reps.SetOrderStatus(r.Context(), r.PathValue("id"), to, rep(r).ID, reason)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		h.NotFound(w, r)
+	case errors.Is(err, store.ErrBadTransition):
+		h.renderDeskOrder(w, r, http.StatusConflict, "This order is no longer submitted: someone changed it first. Its status is shown below.", reason)
+	case err != nil:
+		h.storeError(w, r, "set order status", err)
+	default:
+		h.logger(r).Info("order status changed", "order_id", r.PathValue("id"), "to", to, "rep", rep(r).ID)
+		http.Redirect(w, r, "/desk/orders/"+r.PathValue("id"), http.StatusSeeOther)
+	}
+}

@@ -1,0 +1,182 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"kmsconsole/auth"
+	"kmsconsole/store"
+	"kmsconsole/views"
+)
+
+// Reps is what the rep pages need of the store.
+type Reps interface {
+	UserByEmail(ctx context.Context, email string) (store.User, error)
+	UserByID(ctx context.Context, id string) (store.User, error)
+	ListOrders(ctx context.Context, f store.OrderFilter) ([]store.Order, int, error)
+	Order(ctx context.Context, id string) (store.Order, error)
+	SetOrderStatus(ctx context.Context, id, to, actor, reason string) (store.Order, error)
+	OrderAudit(ctx context.Context, id string) ([]store.AuditEntry, error)
+	ListUsers(ctx context.Context) ([]store.User, error)
+}
+
+// RepSessions is the session manager as the sign-in needs it: renewing the token at
+// sign-in and sign-out keeps a session fixed by someone else from becoming a rep's.
+type RepSessions interface {
+	Sessions
+	RenewToken(ctx context.Context) error
+	Remove(ctx context.Context, key string)
+}
+
+// repKey holds, in the session, the ID of the signed-in rep.
+const repKey = "rep"
+
+// SignInPage shows the sign-in form.
+func (h *Handlers) SignInPage(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, views.SignInPage(h.signInView(r, r.URL.Query().Get("next"))))
+}
+
+func (h *Handlers) signInView(r *http.Request, next string) views.SignIn {
+	return views.SignIn{
+		Page:     h.page(r, "Sign in", "Sales reps sign in to the quote builder and the order desk."),
+		Email:    views.Field{Name: "email", Label: "Email"},
+		Password: views.Field{Name: "password", Label: "Password"},
+		Next:     safeNext(next),
+	}
+}
+
+// SignIn checks a rep's email and password, slowing down repeated failures per
+// account and per client address.
+func (h *Handlers) SignIn(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		h.formError(w, r, err)
+		return
+	}
+	v := h.signInView(r, r.PostForm.Get("next"))
+	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
+	v.Email.Value = email
+	keys := []string{"account:" + email, "address:" + clientAddress(r)}
+	if wait := h.throttle.Wait(keys...); wait > 0 {
+		seconds := int(wait.Round(time.Second) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(max(seconds, 1)))
+		v.Problem = "Too many failed attempts. Try again in " + strconv.Itoa(max(seconds, 1)) + " seconds."
+		h.render(w, r, http.StatusTooManyRequests, views.SignInPage(v))
+		return
+	}
+	u, err := h.reps.UserByEmail(r.Context(), email)
+	var hash []byte
+	switch {
+	case err == nil:
+		hash = u.PasswordHash
+	case errors.Is(err, store.ErrUserNotFound):
+	default:
+		h.storeError(w, r, "sign in", err)
+		return
+	}
+	// Check even without an account, so that the time taken says nothing of which
+	// emails exist.
+	if !auth.Check(hash, r.PostForm.Get("password")) || u.Disabled {
+		h.throttle.Fail(keys...)
+		h.logger(r).Warn("sign-in failed", "email", email, "address", clientAddress(r))
+		v.Problem = "The email or the password is wrong, or the account is disabled."
+		h.render(w, r, http.StatusUnauthorized, views.SignInPage(v))
+		return
+	}
+	h.throttle.Succeed(keys[0])
+	if err := h.repSessions.RenewToken(r.Context()); err != nil {
+		h.storeError(w, r, "renew session", err)
+		return
+	}
+	h.repSessions.Put(r.Context(), repKey, u.ID)
+	h.logger(r).Info("signed in", "rep", u.ID)
+	http.Redirect(w, r, v.Next, http.StatusSeeOther)
+}
+
+// SignOut ends the rep's session.
+func (h *Handlers) SignOut(w http.ResponseWriter, r *http.Request) {
+	h.repSessions.Remove(r.Context(), repKey)
+	if err := h.repSessions.RenewToken(r.Context()); err != nil {
+		h.storeError(w, r, "renew session", err)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// RequireRep lets a request through only for a signed-in, enabled rep, whom it puts
+// in the request's context. Pages redirect to the sign-in page; the API answers 401
+// without a rep and 403 for a disabled one.
+func (h *Handlers) RequireRep(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := h.repSessions.GetString(r.Context(), repKey)
+		var u store.User
+		var err error
+		if id != "" {
+			u, err = h.reps.UserByID(r.Context(), id)
+		}
+		switch {
+		case err != nil && !errors.Is(err, store.ErrUserNotFound):
+			h.storeError(w, r, "load rep", err)
+		case id == "" || err != nil:
+			h.repRefused(w, r, http.StatusUnauthorized)
+		case u.Disabled:
+			h.repSessions.Remove(r.Context(), repKey)
+			h.repRefused(w, r, http.StatusForbidden)
+		default:
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), repCtxKey{}, u)))
+		}
+	})
+}
+
+func (h *Handlers) repRefused(w http.ResponseWriter, r *http.Request, status int) {
+	if isAPI(r) {
+		writeAPIError(w, status, "sign in as an enabled sales rep")
+		return
+	}
+	target := "/signin"
+	if r.Method == http.MethodGet {
+		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+type repCtxKey struct{}
+
+// rep is the signed-in rep of a request that passed RequireRep.
+func rep(r *http.Request) store.User {
+	u, _ := r.Context().Value(repCtxKey{}).(store.User)
+	return u
+}
+
+// safeNext keeps a redirect after sign-in on this site: a path, never another host.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/desk"
+	}
+	return next
+}
+
+// clientAddress is the client's IP address, for throttling. Behind a proxy it is the
+// proxy's: the console trusts no forwarding header it cannot verify.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// formError answers a form that could not be read.
+func (h *Handlers) formError(w http.ResponseWriter, r *http.Request, err error) {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		h.TooLarge(w, r)
+		return
+	}
+	h.BadRequest(w, r)
+}

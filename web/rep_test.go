@@ -1,0 +1,209 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"kmsconsole/auth"
+	"kmsconsole/internal/testserver"
+	"kmsconsole/pricing"
+	"kmsconsole/store"
+)
+
+const repPassword = "correct horse battery staple"
+
+// repServer is a server on a real SQLite store with one enabled and one disabled rep.
+func repServer(t *testing.T) (*httptest.Server, store.Store) {
+	t.Helper()
+	st, err := store.Open(context.Background(), t.TempDir(), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	hash, err := auth.Hash(repPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"rep@example.com", "gone@example.com"} {
+		if _, err := st.AddUser(context.Background(), email, hash); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.SetUserDisabled(context.Background(), "gone@example.com", true); err != nil {
+		t.Fatal(err)
+	}
+	book, _ := pricing.EmbeddedBook()
+	srv := httptest.NewServer(newServerWith(t, slog.New(slog.DiscardHandler), book, st))
+	t.Cleanup(srv.Close)
+	return srv, st
+}
+
+func signIn(t *testing.T, c *testserver.Client, email, password string) (int, string) {
+	t.Helper()
+	code, body, _ := c.Post("/signin", url.Values{"email": {email}, "password": {password}, "next": {"/desk"}}, nil)
+	return code, body
+}
+
+// repRoutes are every rep-only route, with a method and a path.
+var repRoutes = []struct{ method, path string }{
+	{http.MethodGet, "/desk"},
+	{http.MethodGet, "/desk/orders/ord_x"},
+	{http.MethodPost, "/desk/orders/ord_x/status"},
+}
+
+func TestRepRoutesAreRefusedWithoutARep(t *testing.T) {
+	srv, _ := repServer(t)
+	customer := testserver.NewClient(t, srv.URL)
+	if _, err := customer.PlaceOrder(customer.ReviewForm(tokyoAnnual)); err != nil {
+		t.Fatal(err)
+	}
+	disabled := testserver.NewClient(t, srv.URL)
+	if code, _ := signIn(t, disabled, "gone@example.com", repPassword); code != http.StatusUnauthorized {
+		t.Errorf("a disabled rep signs in: %d", code)
+	}
+	for who, c := range map[string]*testserver.Client{
+		"no session":         testserver.NewClient(t, srv.URL),
+		"a customer session": customer,
+		"a disabled rep":     disabled,
+	} {
+		for _, rt := range repRoutes {
+			var code int
+			var h http.Header
+			if rt.method == http.MethodGet {
+				code, _, h = c.Get(rt.path)
+			} else {
+				code, _, h = c.Post(rt.path, url.Values{"to": {"confirmed"}, "reason": {"x"}}, nil)
+			}
+			if code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/signin") {
+				t.Errorf("%s: %s %s = %d to %q, want a redirect to sign in", who, rt.method, rt.path, code, h.Get("Location"))
+			}
+		}
+	}
+}
+
+func TestSignInRenewsTheSessionAndSignOutEndsIt(t *testing.T) {
+	srv, _ := repServer(t)
+	c := testserver.NewClient(t, srv.URL)
+	c.Get("/signin")
+	u, _ := url.Parse(srv.URL)
+	before := c.HTTP.Jar.Cookies(u)
+	code, _ := signIn(t, c, "REP@example.com ", repPassword)
+	if code != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", code)
+	}
+	after := c.HTTP.Jar.Cookies(u)
+	if len(before) > 0 && len(after) > 0 && before[0].Value == after[0].Value {
+		t.Error("the session token must change at sign-in")
+	}
+	if code, body, _ := c.Get("/desk"); code != http.StatusOK || !strings.Contains(body, "rep@example.com") {
+		t.Errorf("the desk after sign-in: %d", code)
+	}
+	c.Post("/signout", nil, nil)
+	if code, _, _ := c.Get("/desk"); code != http.StatusSeeOther {
+		t.Errorf("the desk after sign-out: %d", code)
+	}
+	if code, _ := signIn(t, c, "rep@example.com", "wrong password!!"); code != http.StatusUnauthorized {
+		t.Errorf("a wrong password: %d", code)
+	}
+	if code, _, h := c.Post("/signin", url.Values{"email": {"rep@example.com"}, "password": {repPassword}, "next": {"//evil.example/"}}, nil); code != http.StatusSeeOther || h.Get("Location") != "/desk" {
+		t.Errorf("a foreign next= must not be followed: %d %q", code, h.Get("Location"))
+	}
+}
+
+func TestRepeatedFailedSignInsAreSlowedDown(t *testing.T) {
+	srv, _ := repServer(t)
+	c := testserver.NewClient(t, srv.URL)
+	for i := range 6 {
+		if code, _ := signIn(t, c, "rep@example.com", "guess number "+string(rune('a'+i))+"xx"); code != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i+1, code)
+		}
+	}
+	code, _, h := c.Post("/signin", url.Values{"email": {"rep@example.com"}, "password": {repPassword}}, nil)
+	if code != http.StatusTooManyRequests || h.Get("Retry-After") == "" {
+		t.Errorf("after six failures even the right password waits: %d, Retry-After %q", code, h.Get("Retry-After"))
+	}
+	// Another account from the same address is slowed too.
+	if code, _ := signIn(t, c, "other@example.com", "whatever password"); code != http.StatusTooManyRequests {
+		t.Errorf("the same address, another account: %d", code)
+	}
+}
+
+var deskRow = regexp.MustCompile(`href="/desk/orders/(ord_[a-z0-9]+)"`)
+
+func TestDeskListsFiltersAndChangesStatusWithAnAuditLog(t *testing.T) {
+	srv, _ := repServer(t)
+	buyer := testserver.NewClient(t, srv.URL)
+	var ids []string
+	for _, est := range []string{tokyoAnnual, "kms?region=ap-beijing&customer_keys=5", tokyoAnnual + "&again=1"} {
+		id, err := buyer.PlaceOrder(buyer.ReviewForm(est))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	rep := testserver.NewClient(t, srv.URL)
+	if code, _ := signIn(t, rep, "rep@example.com", repPassword); code != http.StatusSeeOther {
+		t.Fatal("sign in")
+	}
+	listed := func(query string) []string {
+		t.Helper()
+		code, body, _ := rep.Get("/desk?" + query)
+		if code != http.StatusOK {
+			t.Fatalf("desk?%s: %d", query, code)
+		}
+		var out []string
+		for _, m := range deskRow.FindAllStringSubmatch(body, -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	if got := listed(""); len(got) != 3 || got[0] != ids[2] {
+		t.Errorf("all orders, newest first: %v (placed %v)", got, ids)
+	}
+	if got := listed("product=kms"); len(got) != 1 || got[0] != ids[1] {
+		t.Errorf("product=kms: %v", got)
+	}
+	if got := listed("region=ap-tokyo&status=submitted"); len(got) != 2 {
+		t.Errorf("Tokyo, submitted: %v", got)
+	}
+	if got := listed("q=" + ids[0]); len(got) != 1 || got[0] != ids[0] {
+		t.Errorf("search by ID: %v", got)
+	}
+	if got := listed("q=ADA@example.com"); len(got) != 3 {
+		t.Errorf("search by email: %v", got)
+	}
+	if code, body, _ := rep.Get("/desk?from=yesterday"); code != http.StatusOK || !strings.Contains(body, "2026-11-25") {
+		t.Errorf("a bad date is explained: %d", code)
+	}
+
+	// A reason is required; then the change is recorded with who and why.
+	path := "/desk/orders/" + ids[0] + "/status"
+	if code, _, _ := rep.Post(path, url.Values{"to": {"confirmed"}, "reason": {""}}, nil); code != http.StatusUnprocessableEntity {
+		t.Errorf("no reason: %d", code)
+	}
+	if code, _, _ := rep.Post(path, url.Values{"to": {"confirmed"}, "reason": {"payment received"}}, nil); code != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", code)
+	}
+	_, body, _ := rep.Get("/desk/orders/" + ids[0])
+	for _, want := range []string{`data-testid="order-status">confirmed`, "payment received", "submitted → confirmed", "rep@example.com"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the order page lacks %q", want)
+		}
+	}
+	if code, _, _ := rep.Post(path, url.Values{"to": {"cancelled"}, "reason": {"changed mind"}}, nil); code != http.StatusConflict {
+		t.Errorf("cancelling a confirmed order: %d, want 409", code)
+	}
+	if got := listed("status=confirmed"); len(got) != 1 || got[0] != ids[0] {
+		t.Errorf("status=confirmed: %v", got)
+	}
+	// The customer still sees only their own orders, with the new status.
+	if _, body, _ := buyer.Get("/orders/" + ids[0]); !strings.Contains(body, "confirmed") {
+		t.Error("the buyer sees the confirmed status")
+	}
+}
