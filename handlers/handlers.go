@@ -22,9 +22,9 @@ type Deps struct {
 
 // Handlers serves the console's pages. The zero value is not usable: call New.
 type Handlers struct {
-	log      *slog.Logger
-	assets   views.AssetPaths
-	book     *pricing.Book
+	log         *slog.Logger
+	assets      views.AssetPaths
+	book        *pricing.Book
 	orders      Orders
 	reps        Reps
 	sessions    Sessions

@@ -19,7 +19,7 @@ func TestTwoInstancesShareSessionsAndOrders(t *testing.T) {
 	c := testserver.NewClient(t, a.URL)
 	var placed []string
 	for i := range 4 {
-		c.Base = a.URL // the review page on one instance...
+		c.Base = a.URL                              // the review page on one instance...
 		form := c.ReviewForm(estimate + "&again=1") // four separate orders
 		if i%2 == 1 {
 			c.Base = b.URL // ...and the order sometimes on the other
