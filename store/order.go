@@ -60,6 +60,12 @@ type Order struct {
 	// Rep is the ID of the sales rep whose shared quote led to the order, or empty
 	// for a customer's own. It must name an existing user (else ErrInvalidOrder).
 	Rep string
+
+	// QuoteID and QuoteVersion are the saved quote version the order was placed
+	// from (through a share link), or "" and 0. Both or neither; the version must
+	// exist (else ErrInvalidOrder).
+	QuoteID      string
+	QuoteVersion int
 }
 
 // Buyer is who the order is for and whom to contact about it.
@@ -73,6 +79,7 @@ type Buyer struct {
 const (
 	orderIDPrefix = "ord_"
 	userIDPrefix  = "usr_"
+	quoteIDPrefix = "qte_"
 )
 
 var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
@@ -107,6 +114,9 @@ func prepare(o Order, now time.Time) (Order, error) {
 			return Order{}, fmt.Errorf("%w: %s %s is too large", ErrInvalidOrder, m.name, m.v)
 		}
 	}
+	if (o.QuoteID == "") != (o.QuoteVersion == 0) || o.QuoteVersion < 0 {
+		return Order{}, fmt.Errorf("%w: quote %q version %d: give both or neither", ErrInvalidOrder, o.QuoteID, o.QuoteVersion)
+	}
 	o.ID = newID(orderIDPrefix)
 	o.CreatedAt = utcMicro(now)
 	o.Status = StatusSubmitted
@@ -139,6 +149,23 @@ func nullable(s string) any {
 		return nil
 	}
 	return s
+}
+
+// nullableInt is how an optional number is written: zero is NULL.
+func nullableInt(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+// invalidLink says why an order's rep or quote link was refused: the database does
+// not say which of them it could not find.
+func invalidLink(o Order) error {
+	if o.QuoteID == "" {
+		return fmt.Errorf("%w: rep %q is not a user", ErrInvalidOrder, o.Rep)
+	}
+	return fmt.Errorf("%w: rep %q is not a user, or quote %s has no version %d", ErrInvalidOrder, o.Rep, o.QuoteID, o.QuoteVersion)
 }
 
 // money is how an amount is written to the database: exactly two places.

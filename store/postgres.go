@@ -119,14 +119,14 @@ func migratePostgres(ctx context.Context, pool *pgxpool.Pool) (applied int, err 
 const pgOrderColumns = `id, created_at, status, owner, buyer_account_id, buyer_contact_name,
 	buyer_contact_email, quote::text, price_book_version, terms_version, terms_hash, terms_accepted_at,
 	quota_increase_required, monthly_total::text, upfront_total::text, products, regions, idempotency_key,
-	coalesce(rep, '')`
+	coalesce(rep, ''), coalesce(quote_id, ''), coalesce(quote_version, 0)`
 
 const pgInsertOrder = `INSERT INTO orders (id, created_at, status, owner,
 	buyer_account_id, buyer_contact_name, buyer_contact_email, quote, price_book_version,
 	terms_version, terms_hash, terms_accepted_at, quota_increase_required,
-	monthly_total, upfront_total, products, regions, idempotency_key, rep)
+	monthly_total, upfront_total, products, regions, idempotency_key, rep, quote_id, quote_version)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::json, $9, $10, $11, $12, $13,
-		$14::text::numeric, $15::text::numeric, $16, $17, $18, $19)
+		$14::text::numeric, $15::text::numeric, $16, $17, $18, $19, $20, $21)
 	ON CONFLICT (idempotency_key) DO NOTHING`
 
 func (s *postgresStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, error) {
@@ -146,9 +146,9 @@ func (s *postgresStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, e
 		o.Buyer.AccountID, o.Buyer.ContactName, o.Buyer.ContactEmail,
 		string(quote), o.PriceBookVersion, o.TermsVersion, o.TermsHash, o.TermsAcceptedAt,
 		o.QuotaIncreaseRequired, money(o.MonthlyTotal), money(o.UpfrontTotal),
-		o.Products, o.Regions, o.IdempotencyKey, nullable(o.Rep))
+		o.Products, o.Regions, o.IdempotencyKey, nullable(o.Rep), nullable(o.QuoteID), nullableInt(o.QuoteVersion))
 	if pgErrCode(err) == pgForeignKeyViolation {
-		return Order{}, false, fmt.Errorf("%w: rep %q is not a user", ErrInvalidOrder, o.Rep)
+		return Order{}, false, invalidLink(o)
 	}
 	if err != nil {
 		return Order{}, false, wrapErr(ctx, "place order", err)
@@ -204,7 +204,8 @@ func scanPgOrder(row pgx.Row) (Order, error) {
 	err := row.Scan(&o.ID, &o.CreatedAt, &o.Status, &o.Owner,
 		&o.Buyer.AccountID, &o.Buyer.ContactName, &o.Buyer.ContactEmail,
 		&quote, &o.PriceBookVersion, &o.TermsVersion, &o.TermsHash, &o.TermsAcceptedAt,
-		&o.QuotaIncreaseRequired, &monthly, &upfront, &o.Products, &o.Regions, &o.IdempotencyKey, &o.Rep)
+		&o.QuotaIncreaseRequired, &monthly, &upfront, &o.Products, &o.Regions, &o.IdempotencyKey, &o.Rep,
+		&o.QuoteID, &o.QuoteVersion)
 	if err != nil {
 		return Order{}, err
 	}

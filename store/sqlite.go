@@ -166,6 +166,13 @@ func isForeignKeyViolation(err error) bool {
 	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }
 
+// isTriggerAbort: a trigger refused the row (RAISE(ABORT)), as
+// orders_quote_version_exists does for a quote version that does not exist.
+func isTriggerAbort(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_TRIGGER
+}
+
 // migrateSQLite applies the missing migrations in one BEGIN IMMEDIATE transaction:
 // a second process opening the same file at once waits for the first, then finds
 // nothing left to do.
@@ -208,17 +215,18 @@ func migrateSQLite(ctx context.Context, db *sql.DB) (applied int, err error) {
 
 const sqliteOrderColumns = `id, created_at, status, owner, buyer_account_id, buyer_contact_name,
 	buyer_contact_email, quote, price_book_version, terms_version, terms_hash, terms_accepted_at,
-	quota_increase_required, monthly_total, upfront_total, products, regions, idempotency_key, rep`
+	quota_increase_required, monthly_total, upfront_total, products, regions, idempotency_key, rep,
+	quote_id, quote_version`
 
 // sqliteSelectOrder reads what scanSQLiteOrder scans.
 const sqliteSelectOrder = `SELECT id, created_at, status, owner, buyer_account_id, buyer_contact_name,
 	buyer_contact_email, quote, price_book_version, terms_version, terms_hash, terms_accepted_at,
 	quota_increase_required, monthly_total, upfront_total, products, regions, idempotency_key,
-	coalesce(rep, '') FROM orders`
+	coalesce(rep, ''), coalesce(quote_id, ''), coalesce(quote_version, 0) FROM orders`
 
 var (
 	sqliteInsertOrder = `INSERT INTO orders (` + sqliteOrderColumns + `)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
 		ON CONFLICT (idempotency_key) DO NOTHING`
 	sqliteOrderByKey = sqliteSelectOrder + ` WHERE idempotency_key = $1`
 )
@@ -242,9 +250,10 @@ func (s *sqliteStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, err
 		o.Buyer.AccountID, o.Buyer.ContactName, o.Buyer.ContactEmail,
 		string(quote), o.PriceBookVersion, o.TermsVersion, o.TermsHash, o.TermsAcceptedAt.Format(sqliteTime),
 		o.QuotaIncreaseRequired, money(o.MonthlyTotal), money(o.UpfrontTotal),
-		string(products), string(regions), o.IdempotencyKey, nullable(o.Rep))
-	if isForeignKeyViolation(err) {
-		return Order{}, false, fmt.Errorf("%w: rep %q is not a user", ErrInvalidOrder, o.Rep)
+		string(products), string(regions), o.IdempotencyKey, nullable(o.Rep),
+		nullable(o.QuoteID), nullableInt(o.QuoteVersion))
+	if isForeignKeyViolation(err) || isTriggerAbort(err) {
+		return Order{}, false, invalidLink(o)
 	}
 	if err != nil {
 		return Order{}, false, wrapErr(ctx, "place order", err)
@@ -304,7 +313,8 @@ func scanSQLiteOrder(row interface{ Scan(...any) error }) (Order, error) {
 	err := row.Scan(&o.ID, &createdAt, &o.Status, &o.Owner,
 		&o.Buyer.AccountID, &o.Buyer.ContactName, &o.Buyer.ContactEmail,
 		&quote, &o.PriceBookVersion, &o.TermsVersion, &o.TermsHash, &termsAcceptedAt,
-		&o.QuotaIncreaseRequired, &monthly, &upfront, &products, &regions, &o.IdempotencyKey, &o.Rep)
+		&o.QuotaIncreaseRequired, &monthly, &upfront, &products, &regions, &o.IdempotencyKey, &o.Rep,
+		&o.QuoteID, &o.QuoteVersion)
 	if err != nil {
 		return Order{}, err
 	}

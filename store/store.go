@@ -10,8 +10,9 @@ import (
 	"github.com/alexedwards/scs/v2"
 )
 
-// Store keeps orders, the sales reps who work on them, and sessions. It is the
-// contract both databases meet; a consumer defines the narrower interface it needs.
+// Store keeps orders, the sales reps who work on them, their saved quotes and share
+// links, and sessions. It is the contract both databases meet; a consumer defines the
+// narrower interface it needs.
 type Store interface {
 	// PlaceOrder stores o durably and returns it with ID, CreatedAt and Status set,
 	// and created=true. When o.IdempotencyKey was already used by the same owner it
@@ -51,6 +52,43 @@ type Store interface {
 	// and then every status change. ErrNotFound for an unknown order.
 	OrderAudit(ctx context.Context, id string) ([]AuditEntry, error)
 
+	// SaveQuote saves v as a new quote (id "") owned by v.SavedBy, or as the next
+	// version of the quote id, and sets the quote's name, customer, notes, UpdatedAt
+	// and Version from it, in one transaction: concurrent saves of one quote get
+	// distinct, consecutive versions. It assigns v.QuoteID, Version and SavedAt.
+	// ErrNotFound for an unknown id; ErrInvalidQuote for a blank name or SavedBy, or
+	// a SavedBy that is not a user.
+	SaveQuote(ctx context.Context, id string, v QuoteVersion) (SavedQuote, QuoteVersion, error)
+	// SavedQuote returns the quote, or ErrNotFound.
+	SavedQuote(ctx context.Context, id string) (SavedQuote, error)
+	// QuoteVersionAt returns one version with its request and snapshot; version 0 is
+	// the latest. ErrNotFound for an unknown quote or version.
+	QuoteVersionAt(ctx context.Context, id string, version int) (QuoteVersion, error)
+	// QuoteVersions returns the quote's history, newest first, without the requests
+	// and snapshots (Request and Quote are zero: QuoteVersionAt loads them).
+	// ErrNotFound for an unknown quote.
+	QuoteVersions(ctx context.Context, id string) ([]QuoteVersion, error)
+	// ListQuotes returns the quotes whose name or customer name contains search
+	// (trimmed; in any case; never a pattern), the most recently updated first, one
+	// page of them (offset < 0 means 0; limit <= 0 or above MaxQuotesPerPage means
+	// MaxQuotesPerPage), and how many match in all.
+	ListQuotes(ctx context.Context, search string, offset, limit int) (quotes []SavedQuote, total int, err error)
+
+	// CreateShare makes a share link to a version of the quote (0: the latest, which
+	// the link then keeps showing after later saves). ErrNotFound for an unknown
+	// quote or version; ErrInvalidQuote for a blank or unknown user.
+	CreateShare(ctx context.Context, quoteID string, version int, by string) (Share, error)
+	// ShareByToken returns the live share link with the token; ErrNotFound for an
+	// unknown or revoked one alike.
+	ShareByToken(ctx context.Context, token string) (Share, error)
+	// SharesOf returns the quote's share links, revoked ones too, newest first.
+	// ErrNotFound for an unknown quote.
+	SharesOf(ctx context.Context, quoteID string) ([]Share, error)
+	// RevokeShare revokes the link for good. Revoking a revoked link does nothing
+	// and keeps the first revocation. ErrNotFound for an unknown token;
+	// ErrInvalidQuote for a blank or unknown user.
+	RevokeShare(ctx context.Context, token, by string) error
+
 	// SessionStore is scs's own store for this database.
 	SessionStore() scs.Store
 	// Ping checks that the database answers.
@@ -63,8 +101,9 @@ type Store interface {
 const MaxOrdersPerPage = 1000
 
 var (
-	// ErrNotFound: no order has that ID.
-	ErrNotFound = errors.New("store: order not found")
+	// ErrNotFound: no order, saved quote or quote version has that ID, or no live
+	// share link has that token.
+	ErrNotFound = errors.New("store: not found")
 	// ErrUnavailable wraps errors that mean the database cannot be reached or cannot
 	// take the work now (connection refused or lost, server shutting down, SQLite busy
 	// past its timeout, disk full or failing). The web layer answers 503; retrying a
@@ -85,6 +124,10 @@ var (
 	ErrEmailTaken = errors.New("store: email taken")
 	// ErrInvalidUser: AddUser was given an empty email or password hash.
 	ErrInvalidUser = errors.New("store: invalid user")
+
+	// ErrInvalidQuote: a saved quote without a name, or a save, share or revocation
+	// without a user, or by a user who does not exist.
+	ErrInvalidQuote = errors.New("store: invalid quote")
 )
 
 // Open opens the database and brings its schema up to date. With an empty

@@ -13,8 +13,40 @@ import (
 // keys in two regions, amounts in exact cents, quantities and unit prices with more
 // places than cents.
 func SampleOrder(owner, idempotencyKey string) store.Order {
+	quote := SampleQuote()
+	return store.Order{
+		Owner: owner,
+		Buyer: store.Buyer{AccountID: "100012345678", ContactName: "Zhang Wei", ContactEmail: "zhang.wei@example.com"},
+		Quote: quote, PriceBookVersion: quote.PriceBook.Version,
+		TermsVersion: "2025-05", TermsHash: "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+		TermsAcceptedAt:       time.Date(2025, 6, 3, 9, 41, 7, 123456789, time.FixedZone("CST", 8*3600)),
+		QuotaIncreaseRequired: true,
+		MonthlyTotal:          quote.Totals.Monthly, UpfrontTotal: quote.Totals.Upfront,
+		Products:       []string{"ssm", "kms"},
+		Regions:        []string{"ap-guangzhou", "eu-frankfurt"},
+		IdempotencyKey: idempotencyKey,
+	}
+}
+
+// SampleQuoteVersion is a realistic save of a quote by the user savedBy: the
+// request behind [SampleQuote] and the quote itself.
+func SampleQuoteVersion(savedBy string) store.QuoteVersion {
+	quote := SampleQuote()
+	var req pricing.Request
+	for _, it := range quote.Items {
+		req.Items = append(req.Items, it.Input)
+	}
+	return store.QuoteVersion{
+		Request: req, PriceBookVersion: quote.PriceBook.Version, Quote: quote, SavedBy: savedBy,
+		Name: "KMS and Secrets Manager rollout", CustomerName: "Acme Corp", CustomerAccountID: "100012345678",
+		Notes: "Annual term agreed on the call; 10% partner discount is outside the quote.",
+	}
+}
+
+// SampleQuote is the quote of [SampleOrder].
+func SampleQuote() pricing.Quote {
 	d := decimal.RequireFromString
-	quote := pricing.Quote{
+	return pricing.Quote{
 		Currency:  "USD",
 		PriceBook: pricing.BookRef{Version: "2025-06-01", Effective: "2025-06-01"},
 		Items: []pricing.QuotedItem{
@@ -54,17 +86,5 @@ func SampleOrder(owner, idempotencyKey string) store.Order {
 		Settlement:            []pricing.Notice{{Code: "upfront", Text: "Subscriptions are paid when ordered."}},
 		QuotaIncreaseRequired: true,
 		Orderable:             true,
-	}
-	return store.Order{
-		Owner: owner,
-		Buyer: store.Buyer{AccountID: "100012345678", ContactName: "Zhang Wei", ContactEmail: "zhang.wei@example.com"},
-		Quote: quote, PriceBookVersion: quote.PriceBook.Version,
-		TermsVersion: "2025-05", TermsHash: "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-		TermsAcceptedAt:       time.Date(2025, 6, 3, 9, 41, 7, 123456789, time.FixedZone("CST", 8*3600)),
-		QuotaIncreaseRequired: true,
-		MonthlyTotal:          quote.Totals.Monthly, UpfrontTotal: quote.Totals.Upfront,
-		Products:       []string{"ssm", "kms"},
-		Regions:        []string{"ap-guangzhou", "eu-frankfurt"},
-		IdempotencyKey: idempotencyKey,
 	}
 }

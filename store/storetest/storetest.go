@@ -53,6 +53,15 @@ func Run(t *testing.T, newDatabase NewDatabase) {
 		{"OnlySubmittedOrdersAreConfirmedOrCancelled", testStatusTransitions},
 		{"AuditRecordsPlacementAndChangesOldestFirst", testOrderAudit},
 		{"ConcurrentStatusChangesExactlyOneWins", testConcurrentTransitions},
+		{"SavedQuoteSurvivesTheRoundTripExactly", testQuoteRoundTrip},
+		{"SavingAgainAddsTheNextVersionAndKeepsTheOld", testQuoteVersions},
+		{"AQuoteNeedsANameAndAUser", testQuoteNeedsNameAndUser},
+		{"ConcurrentSavesGetDistinctConsecutiveVersions", testConcurrentQuoteSaves},
+		{"ListQuotesSearchesNameAndCustomerLiterally", testListQuotesSearch},
+		{"ListQuotesPagesWithATotal", testListQuotesPaging},
+		{"ShareLinkShowsItsVersionUntilRevoked", testShares},
+		{"ShareLinksNeedAKnownQuoteVersionAndUser", testSharesRefused},
+		{"OrderFromASharedQuoteLinksBackToIt", testOrderFromQuote},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
