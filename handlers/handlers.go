@@ -17,6 +17,7 @@ type Deps struct {
 	Book     *pricing.Book    // the price book in force
 	Orders   Orders           // the order store
 	Reps     Reps             // rep accounts and the order desk
+	Quotes   Quotes           // the reps' saved quotes and share links
 	Sessions RepSessions      // the browser sessions
 }
 
@@ -27,6 +28,7 @@ type Handlers struct {
 	book        *pricing.Book
 	orders      Orders
 	reps        Reps
+	quotes      Quotes
 	sessions    Sessions
 	repSessions RepSessions
 	throttle    *auth.Throttle
@@ -38,7 +40,7 @@ func New(d Deps) *Handlers {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Handlers{log: log, assets: d.Assets, book: d.Book, orders: d.Orders, reps: d.Reps,
+	return &Handlers{log: log, assets: d.Assets, book: d.Book, orders: d.Orders, reps: d.Reps, quotes: d.Quotes,
 		sessions: d.Sessions, repSessions: d.Sessions, throttle: auth.NewThrottle()}
 }
 

@@ -46,7 +46,11 @@ func (h *Handlers) PurchaseReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.owner(r) // the session starts here, so that the order placed from it is its own
-	v := h.review(r, product, r.URL.Query())
+	h.showReview(w, r, h.review(r, product, r.URL.Query()))
+}
+
+// showReview renders a review page with its one-time token.
+func (h *Handlers) showReview(w http.ResponseWriter, r *http.Request, v views.Review) {
 	if v.Terms == nil {
 		v.Token = newToken()
 		h.render(w, r, http.StatusUnprocessableEntity, views.ReviewPage(v))
@@ -56,7 +60,7 @@ func (h *Handlers) PurchaseReview(w http.ResponseWriter, r *http.Request) {
 	// the back button or a reload may fetch the page again, and posting it again must
 	// end on the order already placed, not on a second one. Ordering the same again is
 	// an explicit choice (?again=1).
-	key := "review:" + reviewKey(product, v.Hidden, v.Terms.Hash)
+	key := "review:" + reviewKey(v.Product, v.Hidden, v.Terms.Hash)
 	v.Token = h.sessions.GetString(r.Context(), key)
 	if v.Token == "" || r.URL.Query().Get("again") != "" {
 		v.Token = newToken()
@@ -142,11 +146,22 @@ func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	product := r.PostForm.Get("product")
-	if _, ok := purchasable[product]; !ok {
+	var v views.Review
+	var link orderLink
+	switch _, ok := purchasable[product]; {
+	case ok:
+		v = h.review(r, product, r.PostForm)
+	case product == "share":
+		s, ver, ok := h.share(w, r, r.PostForm.Get("share"))
+		if !ok {
+			return // a revoked link orders nothing
+		}
+		v = h.reviewShare(r, s, ver)
+		link = orderLink{rep: s.CreatedBy, quoteID: s.QuoteID, version: s.Version}
+	default:
 		h.BadRequest(w, r)
 		return
 	}
-	v := h.review(r, product, r.PostForm)
 	v.Token = r.PostForm.Get("token")
 	v.Account.Value = strings.TrimSpace(r.PostForm.Get("account_id"))
 	v.Name.Value = strings.TrimSpace(r.PostForm.Get("contact_name"))
@@ -194,6 +209,9 @@ func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 		MonthlyTotal:          q.Totals.Monthly,
 		UpfrontTotal:          q.Totals.Upfront,
 		IdempotencyKey:        v.Token,
+		Rep:                   link.rep,
+		QuoteID:               link.quoteID,
+		QuoteVersion:          link.version,
 	}
 	for _, it := range q.Items {
 		order.Products = append(order.Products, it.Product)

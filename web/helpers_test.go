@@ -69,6 +69,7 @@ func newTestServer(t testing.TB) (*Server, *logBuffer) {
 func newServerWith(t testing.TB, log *slog.Logger, book *pricing.Book, st interface {
 	handlers.Orders
 	handlers.Reps
+	handlers.Quotes
 	SessionStore() scs.Store
 }) *Server {
 	t.Helper()
@@ -76,7 +77,7 @@ func newServerWith(t testing.TB, log *slog.Logger, book *pricing.Book, st interf
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st}
+	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st, Quotes: st}
 	var h *handlers.Handlers
 	sessions := NewSessions(st.SessionStore(), false, func(w http.ResponseWriter, r *http.Request, err error) {
 		h.SessionError(w, r, err)

@@ -55,6 +55,17 @@ var repRoutes = []struct{ method, path string }{
 	{http.MethodGet, "/desk"},
 	{http.MethodGet, "/desk/orders/ord_x"},
 	{http.MethodPost, "/desk/orders/ord_x/status"},
+	{http.MethodGet, "/quotes"},
+	{http.MethodGet, "/quotes/new"},
+	{http.MethodPost, "/quotes/new"},
+	{http.MethodGet, "/quotes/qte_x"},
+	{http.MethodPost, "/quotes/qte_x"},
+	{http.MethodPost, "/quotes/qte_x/shares"},
+	{http.MethodPost, "/quotes/qte_x/shares/tok/revoke"},
+	{http.MethodGet, "/quotes/qte_x/v/1"},
+	{http.MethodGet, "/quotes/qte_x/v/1/export.csv"},
+	{http.MethodGet, "/quotes/qte_x/v/1/export.json"},
+	{http.MethodGet, "/quotes/qte_x/v/1/print"},
 }
 
 func TestRepRoutesAreRefusedWithoutARep(t *testing.T) {

@@ -47,6 +47,9 @@ func (s *Server) routes() *chi.Mux {
 		r.Post("/orders", s.h.PlaceOrder)
 		r.Get("/orders", s.h.MyOrders)
 		r.Get("/orders/{id}", s.h.OrderDetail)
+		// A quote a rep shared: anyone with the unguessable link, no sign-in.
+		r.Get("/s/{token}", s.h.SharedQuote)
+		r.Get("/s/{token}/purchase", s.h.SharePurchase)
 	})
 
 	// Sales reps: signing in and out, then the pages only a signed-in rep reaches.
@@ -60,6 +63,17 @@ func (s *Server) routes() *chi.Mux {
 			r.Get("/desk", s.h.Desk)
 			r.Get("/desk/orders/{id}", s.h.DeskOrder)
 			r.Post("/desk/orders/{id}/status", s.h.SetOrderStatus)
+			r.Get("/quotes", s.h.QuoteList)
+			r.Get("/quotes/new", s.h.NewQuote)
+			r.Post("/quotes/new", s.h.PostQuote)
+			r.Get("/quotes/{id}", s.h.EditQuote)
+			r.Post("/quotes/{id}", s.h.PostQuote)
+			r.Post("/quotes/{id}/shares", s.h.CreateShare)
+			r.Post("/quotes/{id}/shares/{token}/revoke", s.h.RevokeShare)
+			r.Get("/quotes/{id}/v/{version}", s.h.QuoteVersionPage)
+			r.Get("/quotes/{id}/v/{version}/export.csv", s.h.QuoteCSV)
+			r.Get("/quotes/{id}/v/{version}/export.json", s.h.QuoteJSON)
+			r.Get("/quotes/{id}/v/{version}/print", s.h.QuotePrint)
 		})
 	})
 

@@ -69,7 +69,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	// The handlers and the session manager refer to each other (a session error is
 	// answered with a page), hence the handlers first and the sessions set after.
-	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st}
+	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st, Quotes: st}
 	var h *handlers.Handlers
 	sessions := web.NewSessions(st.SessionStore(), cfg.secure, func(w http.ResponseWriter, r *http.Request, err error) {
 		h.SessionError(w, r, err)

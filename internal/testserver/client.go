@@ -76,9 +76,16 @@ var hiddenInput = regexp.MustCompile(`<input type="hidden" name="([a-z_]+)" valu
 // form, filled in with a valid buyer and the terms accepted, ready to post to /orders.
 func (c *Client) ReviewForm(estimate string) url.Values {
 	c.t.Helper()
-	code, body, _ := c.Get("/purchase/" + estimate)
+	return c.ReviewFormAt("/purchase/" + estimate)
+}
+
+// ReviewFormAt is ReviewForm for the review page at path (a shared quote's
+// /s/TOKEN/purchase, say).
+func (c *Client) ReviewFormAt(path string) url.Values {
+	c.t.Helper()
+	code, body, _ := c.Get(path)
 	if code != http.StatusOK {
-		c.t.Fatalf("review page of %s: %d", estimate, code)
+		c.t.Fatalf("review page %s: %d", path, code)
 	}
 	form := url.Values{}
 	for _, m := range hiddenInput.FindAllStringSubmatch(body, -1) {

@@ -1,0 +1,66 @@
+package e2e
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/playwright-community/playwright-go"
+
+	"kmsconsole/internal/testserver"
+)
+
+// TestRepSharesAQuoteAndTheCustomerOrdersIt is journey 10: a rep signs in, builds a
+// two-region quote, saves it, and a customer opens the share link in a fresh browser
+// and orders from it.
+func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
+	dir := t.TempDir()
+	add := exec.Command(consoleBin, "user", "add", "-email", "rep@example.com", "-data", dir)
+	add.Stdin = strings.NewReader("correct horse battery staple\n")
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("console user add: %v\n%s", err, out)
+	}
+	srv := startServer(t, testserver.DataDir(dir))
+
+	rep := newPage(t, srv)
+	goTo(t, rep, "/signin")
+	fill(t, rep, "Email", "rep@example.com")
+	fill(t, rep, "Password", "correct horse battery staple")
+	click(t, button(rep, "Sign in"), "Sign in")
+	wantVisible(t, rep.GetByRole("heading", playwright.PageGetByRoleOptions{Name: "Order desk"}), "the order desk")
+
+	goTo(t, rep, "/quotes/new")
+	fill(t, rep, "Quote name", "Acme two regions")
+	fill(t, rep, "Customer name", "Acme Ltd")
+	click(t, button(rep, "Add a KMS line"), "Add a KMS line")
+	wantCount(t, rep.GetByTestId("builder-line"), "lines", 2)
+	if _, err := label(rep, "Region").Nth(1).SelectOption(playwright.SelectOptionValues{Labels: &[]string{"Tokyo"}}); err != nil {
+		t.Fatal(err)
+	}
+	click(t, button(rep, "Save version"), "Save version")
+	wantVisible(t, rep.GetByTestId("saved"), "saved as version 1")
+	click(t, button(rep, "Create a share link of version 1"), "Create a share link")
+	link, err := rep.GetByTestId("share-link").First().GetAttribute("href")
+	if err != nil || link == "" {
+		t.Fatalf("share link: %q %v", link, err)
+	}
+	screenshot(t, rep, "rep-quote-builder")
+
+	customer := newPage(t, srv)
+	goTo(t, customer, link)
+	wantVisible(t, customer.GetByText("Acme two regions"), "the shared quote")
+	click(t, customer.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Purchase", Exact: playwright.Bool(true)}), "Purchase")
+	fill(t, customer, "Account ID", "100012345678")
+	fill(t, customer, "Contact name", "Ada Lovelace")
+	fill(t, customer, "Contact email", "ada@example.com")
+	tick(t, customer, "I accept the pricing terms")
+	click(t, button(customer, "Place order"), "Place order")
+	id, err := customer.GetByTestId("order-id").TextContent()
+	if err != nil || !strings.HasPrefix(id, "ord_") {
+		t.Fatalf("order id %q %v", id, err)
+	}
+	screenshot(t, customer, "customer-ordered-shared-quote")
+
+	goTo(t, rep, "/desk?q="+id)
+	wantVisible(t, rep.GetByRole("cell", playwright.PageGetByRoleOptions{Name: "rep@example.com"}), "the rep on the order")
+}

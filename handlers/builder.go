@@ -1,0 +1,228 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"kmsconsole/pricing"
+	"kmsconsole/store"
+	"kmsconsole/views"
+)
+
+// Quotes is what the quote builder and the share links need of the store.
+type Quotes interface {
+	SaveQuote(ctx context.Context, id string, v store.QuoteVersion) (store.SavedQuote, store.QuoteVersion, error)
+	SavedQuote(ctx context.Context, id string) (store.SavedQuote, error)
+	QuoteVersionAt(ctx context.Context, id string, version int) (store.QuoteVersion, error)
+	QuoteVersions(ctx context.Context, id string) ([]store.QuoteVersion, error)
+	ListQuotes(ctx context.Context, search string, offset, limit int) ([]store.SavedQuote, int, error)
+	CreateShare(ctx context.Context, quoteID string, version int, by string) (store.Share, error)
+	ShareByToken(ctx context.Context, token string) (store.Share, error)
+	SharesOf(ctx context.Context, quoteID string) ([]store.Share, error)
+	RevokeShare(ctx context.Context, token, by string) error
+}
+
+// QuoteList lists the saved quotes, searchable by name and customer.
+func (h *Handlers) QuoteList(w http.ResponseWriter, r *http.Request) {
+	search := strings.TrimSpace(r.URL.Query().Get("q"))
+	quotes, total, err := h.quotes.ListQuotes(r.Context(), search, 0, 100)
+	if err != nil {
+		h.storeError(w, r, "list quotes", err)
+		return
+	}
+	rows := make([]views.QuoteRow, 0, len(quotes))
+	for _, q := range quotes {
+		rows = append(rows, views.QuoteRow{ID: q.ID, Name: q.Name, Customer: q.CustomerName, Version: q.Version, Updated: q.UpdatedAt})
+	}
+	h.render(w, r, http.StatusOK, views.QuotesPage(h.page(r, "Quotes", ""), rep(r).Email, search, rows, total))
+}
+
+// NewQuote opens the builder on one Secrets Manager line.
+func (h *Handlers) NewQuote(w http.ResponseWriter, r *http.Request) {
+	v := h.builder(r, "", 0, meta{}, []builderLine{h.newLine(pricing.ProductSSM)})
+	h.render(w, r, http.StatusOK, views.BuilderPage(v))
+}
+
+// EditQuote opens the builder on the latest version of a saved quote.
+func (h *Handlers) EditQuote(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	sq, err := h.quotes.SavedQuote(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		h.NotFound(w, r)
+		return
+	} else if err != nil {
+		h.storeError(w, r, "load quote", err)
+		return
+	}
+	ver, err := h.quotes.QuoteVersionAt(r.Context(), id, 0)
+	if err != nil {
+		h.storeError(w, r, "load quote version", err)
+		return
+	}
+	m := meta{ver.Name, ver.CustomerName, ver.CustomerAccountID, ver.Notes}
+	v := h.builder(r, id, sq.Version, m, linesOf(ver.Request))
+	v.Saved, _ = strconv.Atoi(r.URL.Query().Get("saved"))
+	h.render(w, r, http.StatusOK, views.BuilderPage(v))
+}
+
+// meta is a quote's name, customer and notes.
+type meta struct{ name, customer, account, notes string }
+
+// PostQuote applies a builder action: add, remove or duplicate a line, update the
+// totals, or save a new version.
+func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		h.formError(w, r, err)
+		return
+	}
+	id := r.PathValue("id")
+	version := 0
+	if id != "" {
+		sq, err := h.quotes.SavedQuote(r.Context(), id)
+		if errors.Is(err, store.ErrNotFound) {
+			h.NotFound(w, r)
+			return
+		} else if err != nil {
+			h.storeError(w, r, "load quote", err)
+			return
+		}
+		version = sq.Version
+	}
+	f := r.PostForm
+	m := meta{strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("customer_name")),
+		strings.TrimSpace(f.Get("customer_account_id")), strings.TrimSpace(f.Get("notes"))}
+	lines := readLines(f)
+	action, arg, _ := strings.Cut(f.Get("action"), ":")
+	n, _ := strconv.Atoi(arg)
+	switch {
+	case action == "add" && len(lines) < pricing.MaxItems:
+		lines = append(lines, h.newLine(arg))
+	case action == "remove" && n >= 0 && n < len(lines):
+		lines = slices.Delete(lines, n, n+1)
+	case action == "dup" && n >= 0 && n < len(lines) && len(lines) < pricing.MaxItems:
+		c := builderLine{product: lines[n].product, values: map[string]string{}}
+		for k, v := range lines[n].values {
+			c.values[k] = v
+		}
+		lines = slices.Insert(lines, n+1, c)
+	}
+	v := h.builder(r, id, version, m, lines)
+	if action != "save" {
+		h.render(w, r, http.StatusOK, views.BuilderPage(v))
+		return
+	}
+	if m.name == "" {
+		v.Name.Error = "Give the quote a name."
+	}
+	if m.account != "" {
+		v.Account.Error = accountIDProblem(m.account)
+	}
+	if v.Quote.Quote == nil || v.Name.Error != "" || v.Account.Error != "" {
+		if v.Problem == "" {
+			v.Problem = "The quote was not saved: correct the highlighted fields."
+		}
+		h.render(w, r, http.StatusUnprocessableEntity, views.BuilderPage(v))
+		return
+	}
+	req := request(lines)
+	saved, ver, err := h.quotes.SaveQuote(r.Context(), id, store.QuoteVersion{
+		Request: req, PriceBookVersion: v.Quote.Quote.PriceBook.Version, Quote: *v.Quote.Quote, SavedBy: rep(r).ID,
+		Name: m.name, CustomerName: m.customer, CustomerAccountID: m.account, Notes: m.notes,
+	})
+	if err != nil {
+		h.storeError(w, r, "save quote", err)
+		return
+	}
+	h.logger(r).Info("quote saved", "quote_id", saved.ID, "version", ver.Version, "rep", rep(r).ID)
+	http.Redirect(w, r, "/quotes/"+saved.ID+"?saved="+strconv.Itoa(ver.Version), http.StatusSeeOther)
+}
+
+// builder prices the lines and fills the builder page.
+func (h *Handlers) builder(r *http.Request, id string, version int, m meta, lines []builderLine) views.Builder {
+	q, err := pricing.Compute(h.book, request(lines))
+	problems := problemsOf(err)
+	v := views.Builder{
+		Page:     h.page(r, "Quote builder", ""),
+		Rep:      rep(r).Email,
+		Action:   "/quotes/new",
+		ID:       id,
+		Version:  version,
+		Name:     views.Field{Name: "name", Label: "Quote name", Value: m.name},
+		Customer: views.Field{Name: "customer_name", Label: "Customer name", Value: m.customer},
+		Account:  views.Field{Name: "customer_account_id", Label: "Customer account ID", Value: m.account, Hint: "Tencent Cloud account ID (UIN), if known"},
+		Notes:    views.Field{Name: "notes", Label: "Notes", Value: m.notes},
+		Lines:    h.lineViews(lines, problems),
+		Quote:    quoteView("Quote", q, err),
+	}
+	if msg := problems["items"]; msg != "" {
+		v.Problem = msg
+	}
+	if id == "" {
+		return v
+	}
+	v.Action = "/quotes/" + id
+	if versions, err := h.quotes.QuoteVersions(r.Context(), id); err == nil {
+		for _, ver := range versions {
+			v.Versions = append(v.Versions, views.VersionRow{Version: ver.Version, SavedBy: h.repEmail(r, ver.SavedBy),
+				PriceBook: ver.PriceBookVersion, SavedAt: ver.SavedAt,
+				Monthly: views.Money(ver.Quote.Totals.Monthly), Upfront: views.Money(ver.Quote.Totals.Upfront)})
+		}
+	}
+	if shares, err := h.quotes.SharesOf(r.Context(), id); err == nil {
+		for _, s := range shares {
+			v.Shares = append(v.Shares, views.ShareRow{Token: s.Token, URL: "/s/" + s.Token, Version: s.Version,
+				Created: s.CreatedAt, Revoked: !s.RevokedAt.IsZero()})
+		}
+	}
+	return v
+}
+
+// repEmail names a rep by email (their ID when unknown).
+func (h *Handlers) repEmail(r *http.Request, id string) string {
+	if u, err := h.reps.UserByID(r.Context(), id); err == nil {
+		return u.Email
+	}
+	return id
+}
+
+// CreateShare makes a share link of a quote's latest version.
+func (h *Handlers) CreateShare(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	sq, err := h.quotes.SavedQuote(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		h.NotFound(w, r)
+		return
+	} else if err != nil {
+		h.storeError(w, r, "load quote", err)
+		return
+	}
+	if _, err := h.quotes.CreateShare(r.Context(), id, sq.Version, rep(r).ID); err != nil {
+		h.storeError(w, r, "create share", err)
+		return
+	}
+	http.Redirect(w, r, "/quotes/"+id, http.StatusSeeOther)
+}
+
+// RevokeShare ends a share link: it answers 404 from then on.
+func (h *Handlers) RevokeShare(w http.ResponseWriter, r *http.Request) {
+	shares, err := h.quotes.SharesOf(r.Context(), r.PathValue("id"))
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		h.storeError(w, r, "list shares", err)
+		return
+	}
+	// The token must be one of this quote's links: the URL names both.
+	if !slices.ContainsFunc(shares, func(s store.Share) bool { return s.Token == r.PathValue("token") }) {
+		h.NotFound(w, r)
+		return
+	}
+	err = h.quotes.RevokeShare(r.Context(), r.PathValue("token"), rep(r).ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		h.storeError(w, r, "revoke share", err)
+		return
+	}
+	http.Redirect(w, r, "/quotes/"+r.PathValue("id"), http.StatusSeeOther)
+}

@@ -1,0 +1,155 @@
+package web
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"kmsconsole/internal/testserver"
+)
+
+// builderForm is a two-line quote: KMS in two regions, which share one free tier.
+func builderForm(name string) url.Values {
+	return url.Values{
+		"name": {name}, "customer_name": {"Acme Ltd"}, "customer_account_id": {"100012345678"}, "notes": {"Q4 plan"},
+		"items.0.product": {"kms"}, "items.0.region": {"ap-tokyo"}, "items.0.customer_keys": {"10"},
+		"items.0.api_calls": {"15000"}, "items.0.days": {"30"},
+		"items.1.product": {"kms"}, "items.1.region": {"ap-beijing"}, "items.1.customer_keys": {"0"},
+		"items.1.api_calls": {"15000"}, "items.1.days": {"30"},
+	}
+}
+
+var quoteIDInURL = regexp.MustCompile(`^/quotes/(qte_[a-z0-9]+)\?saved=(\d+)$`)
+
+func saveQuote(t *testing.T, rep *testserver.Client, path string, form url.Values) (string, string) {
+	t.Helper()
+	form.Set("action", "save")
+	code, body, h := rep.Post(path, form, nil)
+	m := quoteIDInURL.FindStringSubmatch(h.Get("Location"))
+	if code != http.StatusSeeOther || m == nil {
+		t.Fatalf("save: %d %q %.300s", code, h.Get("Location"), body)
+	}
+	return m[1], m[2]
+}
+
+func TestQuoteBuilderSavesVersionsAndExports(t *testing.T) {
+	srv, _ := repServer(t)
+	rep := testserver.NewClient(t, srv.URL)
+	signIn(t, rep, "rep@example.com", repPassword)
+
+	// Lines are added, duplicated and removed on the server (no JavaScript needed).
+	form := builderForm("Acme KMS")
+	form.Set("action", "add:ssm")
+	if code, body, _ := rep.Post("/quotes/new", form, nil); code != http.StatusOK || strings.Count(body, `data-testid="builder-line"`) != 3 {
+		t.Errorf("add a line: %d", code)
+	}
+	form.Set("action", "dup:0")
+	if _, body, _ := rep.Post("/quotes/new", form, nil); strings.Count(body, `data-testid="builder-line"`) != 3 {
+		t.Error("duplicate a line")
+	}
+	form.Set("action", "remove:1")
+	if _, body, _ := rep.Post("/quotes/new", form, nil); strings.Count(body, `data-testid="builder-line"`) != 1 {
+		t.Error("remove a line")
+	}
+	// The totals apply the free tier once across the lines: 30,000 calls, 10,000 billable.
+	form.Set("action", "update")
+	_, body, _ := rep.Post("/quotes/new", form, nil)
+	if !strings.Contains(body, `data-testid="quote-monthly-total">18.18`) { // 18.00 + 0.18
+		t.Errorf("the two regions share one free tier: %s", regexp.MustCompile(`quote-monthly-total">[^<]*`).FindString(body))
+	}
+	noName := builderForm("")
+	noName.Set("action", "save")
+	if code, _, _ := rep.Post("/quotes/new", noName, nil); code != http.StatusUnprocessableEntity {
+		t.Errorf("a quote needs a name: %d", code)
+	}
+
+	id, v := saveQuote(t, rep, "/quotes/new", builderForm("Acme KMS"))
+	if v != "1" {
+		t.Errorf("first version %s", v)
+	}
+	more := builderForm("Acme KMS")
+	more.Set("items.0.customer_keys", "20")
+	if _, v := saveQuote(t, rep, "/quotes/"+id, more); v != "2" {
+		t.Errorf("second version %s", v)
+	}
+	code, body, _ := rep.Get("/quotes/" + id)
+	if code != http.StatusOK || !strings.Contains(body, `value="20"`) || !strings.Contains(body, "/quotes/"+id+"/v/1") {
+		t.Errorf("the builder opens the latest version with the list of versions: %d", code)
+	}
+	if _, body, _ := rep.Get("/quotes/" + id + "/v/1"); !strings.Contains(body, "18.18") {
+		t.Error("version 1 stays as it was saved")
+	}
+	if _, body, _ := rep.Get("/quotes?q=acme"); !strings.Contains(body, "/quotes/"+id) {
+		t.Error("search by customer")
+	}
+	if _, body, _ := rep.Get("/quotes?q=nothing-like-it"); strings.Contains(body, "/quotes/"+id) {
+		t.Error("search filters")
+	}
+
+	_, csvBody, h := rep.Get("/quotes/" + id + "/v/2/export.csv")
+	rows, err := csv.NewReader(strings.NewReader(csvBody)).ReadAll()
+	if err != nil || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") {
+		t.Fatalf("CSV: %v %s", err, h.Get("Content-Type"))
+	}
+	if last := rows[len(rows)-2]; last[7] != "36.18" { // 20 keys: 36.00 + 0.18
+		t.Errorf("CSV monthly total row %v", last)
+	}
+	_, jsonBody, _ := rep.Get("/quotes/" + id + "/v/2/export.json")
+	var q struct{ Totals struct{ Monthly string } }
+	if json.Unmarshal([]byte(jsonBody), &q) != nil || q.Totals.Monthly != "36.18" {
+		t.Errorf("JSON export %s", jsonBody[:min(200, len(jsonBody))])
+	}
+	if _, body, _ := rep.Get("/quotes/" + id + "/v/2/print"); !strings.Contains(body, "Pricing terms") || !strings.Contains(body, "Acme Ltd") {
+		t.Error("the print view has the terms")
+	}
+}
+
+var shareLink = regexp.MustCompile(`href="(/s/[A-Za-z0-9_-]+)" data-testid="share-link"`)
+
+func TestSharedQuoteIsOrderedAndLinksBack(t *testing.T) {
+	srv, _ := repServer(t)
+	rep := testserver.NewClient(t, srv.URL)
+	signIn(t, rep, "rep@example.com", repPassword)
+	id, _ := saveQuote(t, rep, "/quotes/new", builderForm("Acme KMS"))
+	rep.Post("/quotes/"+id+"/shares", url.Values{}, nil)
+	_, body, _ := rep.Get("/quotes/" + id)
+	m := shareLink.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no share link on the quote")
+	}
+	link := m[1]
+
+	customer := testserver.NewClient(t, srv.URL)
+	code, body, _ := customer.Get(link)
+	if code != http.StatusOK || !strings.Contains(body, "18.18") || !strings.Contains(body, "Acme Ltd") || !strings.Contains(body, link+"/purchase") {
+		t.Fatalf("the shared quote: %d", code)
+	}
+	if strings.Contains(body, `data-testid="prices-changed"`) {
+		t.Error("the price book has not changed")
+	}
+	order, err := customer.PlaceOrder(customer.ReviewFormAt(link + "/purchase"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, body, _ := rep.Get("/desk?q=" + order); !strings.Contains(body, "rep@example.com") {
+		t.Error("the order links back to the rep who shared the quote")
+	}
+
+	// A revoked link is gone, and orders nothing.
+	token := strings.TrimPrefix(link, "/s/")
+	pending := customer.ReviewFormAt(link + "/purchase?again=1")
+	rep.Post("/quotes/"+id+"/shares/"+token+"/revoke", url.Values{}, nil)
+	if code, _, _ := customer.Get(link); code != http.StatusNotFound {
+		t.Errorf("a revoked link: %d", code)
+	}
+	if _, err := customer.PlaceOrder(pending); err == nil {
+		t.Error("a revoked link must order nothing")
+	}
+	if code, _, _ := customer.Get("/s/unknowntokenunknowntokenunknown1"); code != http.StatusNotFound {
+		t.Errorf("an unknown token: %d", code)
+	}
+}
