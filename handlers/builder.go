@@ -226,3 +226,9 @@ func (h *Handlers) RevokeShare(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/quotes/"+r.PathValue("id"), http.StatusSeeOther)
 }
+
+// QuotePreview is the builder's live quote, for the page's script: the lines in the
+// query string, priced, with each field's message.
+func (h *Handlers) QuotePreview(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, views.BuilderFragment(h.builder(r, "", 0, meta{}, readLines(r.URL.Query()))))
+}

@@ -153,3 +153,18 @@ func TestSharedQuoteIsOrderedAndLinksBack(t *testing.T) {
 		t.Errorf("an unknown token: %d", code)
 	}
 }
+
+func TestQuoteBuilderLivePreview(t *testing.T) {
+	srv, _ := repServer(t)
+	rep := testserver.NewClient(t, srv.URL)
+	signIn(t, rep, "rep@example.com", repPassword)
+	form := builderForm("x")
+	code, body, _ := rep.Get("/quotes/preview?" + form.Encode())
+	if code != http.StatusOK || !strings.Contains(body, `data-testid="quote-monthly-total">18.18`) {
+		t.Errorf("preview: %d", code)
+	}
+	form.Set("items.1.customer_keys", "-3")
+	if _, body, _ := rep.Get("/quotes/preview?" + form.Encode()); !strings.Contains(body, `id="err-items.1.customer_keys"`) || !strings.Contains(body, "negative") {
+		t.Error("the preview carries the field's message")
+	}
+}

@@ -58,6 +58,7 @@ var repRoutes = []struct{ method, path string }{
 	{http.MethodGet, "/quotes"},
 	{http.MethodGet, "/quotes/new"},
 	{http.MethodPost, "/quotes/new"},
+	{http.MethodGet, "/quotes/preview"},
 	{http.MethodGet, "/quotes/qte_x"},
 	{http.MethodPost, "/quotes/qte_x"},
 	{http.MethodPost, "/quotes/qte_x/shares"},

@@ -66,6 +66,7 @@ func (s *Server) routes() *chi.Mux {
 			r.Get("/quotes", s.h.QuoteList)
 			r.Get("/quotes/new", s.h.NewQuote)
 			r.Post("/quotes/new", s.h.PostQuote)
+			r.Get("/quotes/preview", s.h.QuotePreview)
 			r.Get("/quotes/{id}", s.h.EditQuote)
 			r.Post("/quotes/{id}", s.h.PostQuote)
 			r.Post("/quotes/{id}/shares", s.h.CreateShare)

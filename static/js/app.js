@@ -41,7 +41,8 @@ document.documentElement.classList.add("js");
 
   async function update() {
     const qs = query();
-    history.replaceState(null, "", location.pathname + "?" + qs);
+    // The URL holds an estimate's inputs; a form that posts (the quote builder) keeps it.
+    if (!form.hasAttribute("data-keep-url")) history.replaceState(null, "", location.pathname + "?" + qs);
     if (controller) controller.abort();
     controller = new AbortController();
     results.setAttribute("aria-busy", "true");
