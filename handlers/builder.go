@@ -50,12 +50,8 @@ func (h *Handlers) NewQuote(w http.ResponseWriter, r *http.Request) {
 // EditQuote opens the builder on the latest version of a saved quote.
 func (h *Handlers) EditQuote(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	sq, err := h.quotes.SavedQuote(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		h.NotFound(w, r)
-		return
-	} else if err != nil {
-		h.storeError(w, r, "load quote", err)
+	sq, ok := h.savedQuote(w, r, id)
+	if !ok {
 		return
 	}
 	ver, err := h.quotes.QuoteVersionAt(r.Context(), id, 0)
@@ -82,12 +78,8 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	version := 0
 	if id != "" {
-		sq, err := h.quotes.SavedQuote(r.Context(), id)
-		if errors.Is(err, store.ErrNotFound) {
-			h.NotFound(w, r)
-			return
-		} else if err != nil {
-			h.storeError(w, r, "load quote", err)
+		sq, ok := h.savedQuote(w, r, id)
+		if !ok {
 			return
 		}
 		version = sq.Version
@@ -192,12 +184,8 @@ func (h *Handlers) repEmail(r *http.Request, id string) string {
 // CreateShare makes a share link of a quote's latest version.
 func (h *Handlers) CreateShare(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	sq, err := h.quotes.SavedQuote(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		h.NotFound(w, r)
-		return
-	} else if err != nil {
-		h.storeError(w, r, "load quote", err)
+	sq, ok := h.savedQuote(w, r, id)
+	if !ok {
 		return
 	}
 	if _, err := h.quotes.CreateShare(r.Context(), id, sq.Version, rep(r).ID); err != nil {
@@ -231,4 +219,18 @@ func (h *Handlers) RevokeShare(w http.ResponseWriter, r *http.Request) {
 // query string, priced, with each field's message.
 func (h *Handlers) QuotePreview(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, views.BuilderFragment(h.builder(r, "", 0, meta{}, readLines(r.URL.Query()))))
+}
+
+// savedQuote loads a quote; false when the answer has been written (404 or an error).
+func (h *Handlers) savedQuote(w http.ResponseWriter, r *http.Request, id string) (store.SavedQuote, bool) {
+	sq, err := h.quotes.SavedQuote(r.Context(), id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		h.NotFound(w, r)
+		return sq, false
+	case err != nil:
+		h.storeError(w, r, "load quote", err)
+		return sq, false
+	}
+	return sq, true
 }
