@@ -3,13 +3,16 @@ package web
 import (
 	"encoding/csv"
 	"encoding/json"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
 	"kmsconsole/internal/testserver"
+	"kmsconsole/pricing"
 )
 
 // builderForm is a two-line quote: KMS in two regions, which share one free tier.
@@ -36,8 +39,10 @@ func saveQuote(t *testing.T, rep *testserver.Client, path string, form url.Value
 	return m[1], m[2]
 }
 
-func TestQuoteBuilderSavesVersionsAndExports(t *testing.T) {
-	srv, _ := repServer(t)
+func TestQuoteBuilderSavesVersionsAndExports(t *testing.T) { forEachStore(t, testBuilder) }
+
+func testBuilder(t *testing.T, databaseURL string) {
+	srv, _ := repServerOn(t, databaseURL)
 	rep := testserver.NewClient(t, srv.URL)
 	signIn(t, rep, "rep@example.com", repPassword)
 
@@ -110,8 +115,10 @@ func TestQuoteBuilderSavesVersionsAndExports(t *testing.T) {
 
 var shareLink = regexp.MustCompile(`href="(/s/[A-Za-z0-9_-]+)" data-testid="share-link"`)
 
-func TestSharedQuoteIsOrderedAndLinksBack(t *testing.T) {
-	srv, _ := repServer(t)
+func TestSharedQuoteIsOrderedAndLinksBack(t *testing.T) { forEachStore(t, testShare) }
+
+func testShare(t *testing.T, databaseURL string) {
+	srv, _ := repServerOn(t, databaseURL)
 	rep := testserver.NewClient(t, srv.URL)
 	signIn(t, rep, "rep@example.com", repPassword)
 	id, _ := saveQuote(t, rep, "/quotes/new", builderForm("Acme KMS"))
@@ -137,6 +144,9 @@ func TestSharedQuoteIsOrderedAndLinksBack(t *testing.T) {
 	}
 	if _, body, _ := rep.Get("/desk?q=" + order); !strings.Contains(body, "rep@example.com") {
 		t.Error("the order links back to the rep who shared the quote")
+	}
+	if _, body, _ := rep.Get("/desk/orders/" + order); !strings.Contains(body, id+", version 1") {
+		t.Error("the order links back to the quote version")
 	}
 
 	// A revoked link is gone, and orders nothing.
@@ -167,4 +177,45 @@ func TestQuoteBuilderLivePreview(t *testing.T) {
 	if _, body, _ := rep.Get("/quotes/preview?" + form.Encode()); !strings.Contains(body, `id="err-items.1.customer_keys"`) || !strings.Contains(body, "negative") {
 		t.Error("the preview carries the field's message")
 	}
+}
+
+// TestSharedQuoteShowsBothFiguresWhenPricesChanged saves a quote under one price book
+// and opens its link on a console whose price book has changed since.
+func TestSharedQuoteShowsBothFiguresWhenPricesChanged(t *testing.T) {
+	srv, st := repServer(t)
+	rep := testserver.NewClient(t, srv.URL)
+	signIn(t, rep, "rep@example.com", repPassword)
+	id, _ := saveQuote(t, rep, "/quotes/new", builderForm("Acme KMS"))
+	rep.Post("/quotes/"+id+"/shares", url.Values{}, nil)
+	_, body, _ := rep.Get("/quotes/" + id)
+	link := shareLink.FindStringSubmatch(body)[1]
+
+	data, _ := json.Marshal(mustBookForTest(t))
+	changed := strings.Replace(string(data), `"version":"2025-03-26.1"`, `"version":"2026-01-01.1"`, 1)
+	changed = strings.Replace(changed, `"customer_key_per_day":"0.06"`, `"customer_key_per_day":"0.07"`, 1)
+	book, err := pricing.ParseBook([]byte(changed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := httptest.NewServer(newServerWith(t, slog.New(slog.DiscardHandler), book, st))
+	defer later.Close()
+	customer := testserver.NewClient(t, later.URL)
+	_, body, _ = customer.Get(link)
+	for _, want := range []string{`data-testid="prices-changed"`, `quote-monthly-total">18.18`, `today-monthly-total">21.18`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the shared page lacks %s", want)
+		}
+	}
+	if _, body, _ := customer.Get(link + "/purchase"); !strings.Contains(body, "21.18") {
+		t.Error("the order is priced by the price book in force")
+	}
+}
+
+func mustBookForTest(t *testing.T) *pricing.Book {
+	t.Helper()
+	b, err := pricing.EmbeddedBook()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

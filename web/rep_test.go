@@ -14,14 +14,25 @@ import (
 	"kmsconsole/internal/testserver"
 	"kmsconsole/pricing"
 	"kmsconsole/store"
+	"kmsconsole/store/storetest"
 )
 
 const repPassword = "correct horse battery staple"
 
-// repServer is a server on a real SQLite store with one enabled and one disabled rep.
-func repServer(t *testing.T) (*httptest.Server, store.Store) {
+// forEachStore runs a test against SQLite and, when TEST_DATABASE_URL is set, against
+// PostgreSQL (a database of the test's own).
+func forEachStore(t *testing.T, test func(t *testing.T, databaseURL string)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, "") })
+	t.Run("postgres", func(t *testing.T) { test(t, storetest.PostgresURL(t)) })
+}
+
+// repServer is a server with one enabled and one disabled rep, on SQLite; repServerOn
+// takes a database URL.
+func repServer(t *testing.T) (*httptest.Server, store.Store) { return repServerOn(t, "") }
+
+func repServerOn(t *testing.T, databaseURL string) (*httptest.Server, store.Store) {
 	t.Helper()
-	st, err := store.Open(context.Background(), t.TempDir(), "", nil)
+	st, err := store.Open(context.Background(), t.TempDir(), databaseURL, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,8 +80,10 @@ var repRoutes = []struct{ method, path string }{
 	{http.MethodGet, "/quotes/qte_x/v/1/print"},
 }
 
-func TestRepRoutesAreRefusedWithoutARep(t *testing.T) {
-	srv, _ := repServer(t)
+func TestRepRoutesAreRefusedWithoutARep(t *testing.T) { forEachStore(t, testRepRoutesRefused) }
+
+func testRepRoutesRefused(t *testing.T, databaseURL string) {
+	srv, _ := repServerOn(t, databaseURL)
 	customer := testserver.NewClient(t, srv.URL)
 	if _, err := customer.PlaceOrder(customer.ReviewForm(tokyoAnnual)); err != nil {
 		t.Fatal(err)
@@ -148,8 +161,10 @@ func TestRepeatedFailedSignInsAreSlowedDown(t *testing.T) {
 
 var deskRow = regexp.MustCompile(`href="/desk/orders/(ord_[a-z0-9]+)"`)
 
-func TestDeskListsFiltersAndChangesStatusWithAnAuditLog(t *testing.T) {
-	srv, _ := repServer(t)
+func TestDeskListsFiltersAndChangesStatusWithAnAuditLog(t *testing.T) { forEachStore(t, testDesk) }
+
+func testDesk(t *testing.T, databaseURL string) {
+	srv, _ := repServerOn(t, databaseURL)
 	buyer := testserver.NewClient(t, srv.URL)
 	var ids []string
 	for _, est := range []string{tokyoAnnual, "kms?region=ap-beijing&customer_keys=5", tokyoAnnual + "&again=1"} {
