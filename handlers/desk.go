@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"kmsconsole/pricing"
 	"kmsconsole/store"
 	"kmsconsole/views"
 )
@@ -19,40 +20,15 @@ const deskPageSize = 25
 func (h *Handlers) Desk(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	v := views.Desk{Page: h.page(r, "Order desk", ""), Rep: rep(r).Email}
-	f := store.OrderFilter{
-		Status: q.Get("status"), Product: q.Get("product"), Region: q.Get("region"), Rep: q.Get("rep"),
-		Search: strings.TrimSpace(q.Get("q")), Limit: deskPageSize,
-	}
-	var problems []string
-	day := func(name string) time.Time {
-		s := strings.TrimSpace(q.Get(name))
-		if s == "" {
-			return time.Time{}
-		}
-		t, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			problems = append(problems, "Dates are written like 2026-11-25.")
-		}
-		return t
-	}
-	f.From = day("from")
-	if to := day("to"); !to.IsZero() {
-		f.To = to.AddDate(0, 0, 1) // the "to" day is included
-	}
-	page, err := strconv.Atoi(q.Get("page"))
-	if err != nil || page < 1 {
-		page = 1
-	}
-	f.Offset = (page - 1) * deskPageSize
-
+	f, page, problem := deskFilter(q)
 	users, err := h.reps.ListUsers(r.Context())
 	if err != nil {
 		h.storeError(w, r, "list reps", err)
 		return
 	}
 	v.Filters = h.deskFilters(q, users)
-	if len(problems) > 0 {
-		v.Problem = problems[0]
+	if problem != "" {
+		v.Problem = problem
 	} else {
 		orders, total, err := h.reps.ListOrders(r.Context(), f)
 		if err != nil {
@@ -86,6 +62,78 @@ func (h *Handlers) Desk(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.render(w, r, http.StatusOK, views.DeskPage(v))
+}
+
+// deskFilter reads the desk's filters from a query string: the filter, the page
+// (from 1) and a problem with a date, if any.
+func deskFilter(q url.Values) (store.OrderFilter, int, string) {
+	f := store.OrderFilter{
+		Status: q.Get("status"), Product: q.Get("product"), Region: q.Get("region"), Rep: q.Get("rep"),
+		Search: strings.TrimSpace(q.Get("q")), Limit: deskPageSize,
+	}
+	problem := ""
+	day := func(name string) time.Time {
+		s := strings.TrimSpace(q.Get(name))
+		if s == "" {
+			return time.Time{}
+		}
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			problem = "Dates are written like 2026-11-25."
+		}
+		return t
+	}
+	f.From = day("from")
+	if to := day("to"); !to.IsZero() {
+		f.To = to.AddDate(0, 0, 1) // the "to" day is included
+	}
+	page, err := strconv.Atoi(q.Get("page"))
+	if err != nil || page < 1 {
+		page = 1
+	}
+	f.Offset = (page - 1) * deskPageSize
+	return f, page, problem
+}
+
+// OrdersAPI is the order desk as JSON, for reps' scripts: the same filters as the
+// desk's query string.
+func (h *Handlers) OrdersAPI(w http.ResponseWriter, r *http.Request) {
+	f, _, problem := deskFilter(r.URL.Query())
+	if problem != "" {
+		writeJSON(w, http.StatusUnprocessableEntity, apiError{Errors: []pricing.Problem{{Field: "from", Message: problem}}})
+		return
+	}
+	orders, total, err := h.reps.ListOrders(r.Context(), f)
+	if err != nil {
+		if errors.Is(err, store.ErrUnavailable) {
+			writeAPIError(w, http.StatusServiceUnavailable, "the order database does not answer; try again")
+			return
+		}
+		h.logger(r).Error("orders api", "err", err)
+		writeAPIError(w, http.StatusInternalServerError, "the orders could not be listed")
+		return
+	}
+	type row struct {
+		ID           string   `json:"id"`
+		CreatedAt    string   `json:"created_at"`
+		Status       string   `json:"status"`
+		Products     []string `json:"products"`
+		Regions      []string `json:"regions"`
+		Monthly      string   `json:"monthly"`
+		Upfront      string   `json:"upfront"`
+		AccountID    string   `json:"account_id"`
+		ContactEmail string   `json:"contact_email"`
+		Rep          string   `json:"rep,omitempty"`
+	}
+	out := struct {
+		Orders []row `json:"orders"`
+		Total  int   `json:"total"`
+	}{Orders: []row{}, Total: total}
+	for _, o := range orders {
+		out.Orders = append(out.Orders, row{o.ID, o.CreatedAt.Format(time.RFC3339), o.Status, o.Products, o.Regions,
+			o.MonthlyTotal.StringFixed(2), o.UpfrontTotal.StringFixed(2), o.Buyer.AccountID, o.Buyer.ContactEmail, o.Rep})
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (h *Handlers) deskFilters(q url.Values, users []store.User) []views.Field {

@@ -78,6 +78,7 @@ var repRoutes = []struct{ method, path string }{
 	{http.MethodGet, "/quotes/qte_x/v/1/export.csv"},
 	{http.MethodGet, "/quotes/qte_x/v/1/export.json"},
 	{http.MethodGet, "/quotes/qte_x/v/1/print"},
+	{http.MethodGet, "/api/v1/orders"}, // the API answers 401 rather than redirect
 }
 
 func TestRepRoutesAreRefusedWithoutARep(t *testing.T) { forEachStore(t, testRepRoutesRefused) }
@@ -104,6 +105,12 @@ func testRepRoutesRefused(t *testing.T, databaseURL string) {
 				code, _, h = c.Get(rt.path)
 			} else {
 				code, _, h = c.Post(rt.path, url.Values{"to": {"confirmed"}, "reason": {"x"}}, nil)
+			}
+			if strings.HasPrefix(rt.path, "/api/") {
+				if code != http.StatusUnauthorized {
+					t.Errorf("%s: %s %s = %d, want 401", who, rt.method, rt.path, code)
+				}
+				continue
 			}
 			if code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/signin") {
 				t.Errorf("%s: %s %s = %d to %q, want a redirect to sign in", who, rt.method, rt.path, code, h.Get("Location"))
@@ -232,5 +239,36 @@ func testDesk(t *testing.T, databaseURL string) {
 	// The customer still sees only their own orders, with the new status.
 	if _, body, _ := buyer.Get("/orders/" + ids[0]); !strings.Contains(body, "confirmed") {
 		t.Error("the buyer sees the confirmed status")
+	}
+}
+
+func TestRepAPIAnswers401WithoutARepAnd403ForADisabledOne(t *testing.T) {
+	srv, st := repServer(t)
+	anon := testserver.NewClient(t, srv.URL)
+	if code, body, h := anon.Get("/api/v1/orders"); code != http.StatusUnauthorized || !strings.HasPrefix(h.Get("Content-Type"), "application/json") {
+		t.Errorf("no session: %d %s", code, body)
+	}
+	customer := testserver.NewClient(t, srv.URL)
+	id, err := customer.PlaceOrder(customer.ReviewForm(tokyoAnnual))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := customer.Get("/api/v1/orders"); code != http.StatusUnauthorized {
+		t.Errorf("a customer's session: %d", code)
+	}
+	rep := testserver.NewClient(t, srv.URL)
+	signIn(t, rep, "rep@example.com", repPassword)
+	code, body, _ := rep.Get("/api/v1/orders?product=ssm")
+	if code != http.StatusOK || !strings.Contains(body, id) || !strings.Contains(body, `"total":1`) || !strings.Contains(body, `"upfront":"22380.00"`) {
+		t.Errorf("a rep: %d %s", code, body)
+	}
+	if err := st.SetUserDisabled(context.Background(), "rep@example.com", true); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := rep.Get("/api/v1/orders"); code != http.StatusForbidden {
+		t.Errorf("a rep disabled while signed in: %d, want 403", code)
+	}
+	if code, _, h := rep.Get("/desk"); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/signin") {
+		t.Errorf("the disabled rep's pages: %d", code)
 	}
 }

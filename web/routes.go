@@ -37,6 +37,8 @@ func (s *Server) routes() *chi.Mux {
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Post("/quotes", s.h.QuoteAPI)
 		r.Get("/price-book", s.h.PriceBookAPI)
+		// For signed-in reps only: 401 without a rep, 403 for a disabled one.
+		r.With(s.sessions.LoadAndSave, s.h.RequireRep).Get("/orders", s.h.OrdersAPI)
 	})
 
 	// The purchase flow: a browser session (kept in the database) and protection
