@@ -158,10 +158,17 @@ func (h *Handlers) builder(r *http.Request, id string, version int, m meta, line
 	}
 	v.Action = "/quotes/" + id
 	if versions, err := h.quotes.QuoteVersions(r.Context(), id); err == nil {
-		for _, ver := range versions {
+		for i, ver := range versions {
+			// The list comes without the snapshots; the latest few are loaded for
+			// their totals, older ones open from their own page.
+			if i < 20 {
+				if full, err := h.quotes.QuoteVersionAt(r.Context(), id, ver.Version); err == nil {
+					ver = full
+				}
+			}
 			v.Versions = append(v.Versions, views.VersionRow{Version: ver.Version, SavedBy: h.repEmail(r, ver.SavedBy),
 				PriceBook: ver.PriceBookVersion, SavedAt: ver.SavedAt,
-				Monthly: views.Money(ver.Quote.Totals.Monthly), Upfront: views.Money(ver.Quote.Totals.Upfront)})
+				Monthly: money(ver.Quote), Upfront: upfront(ver.Quote)})
 		}
 	}
 	if shares, err := h.quotes.SharesOf(r.Context(), id); err == nil {
@@ -233,4 +240,19 @@ func (h *Handlers) savedQuote(w http.ResponseWriter, r *http.Request, id string)
 		return sq, false
 	}
 	return sq, true
+}
+
+// money and upfront show a version's totals, or a dash where they were not loaded.
+func money(q pricing.Quote) string {
+	if q.PriceBook.Version == "" {
+		return "–"
+	}
+	return views.Money(q.Totals.Monthly)
+}
+
+func upfront(q pricing.Quote) string {
+	if q.PriceBook.Version == "" {
+		return "–"
+	}
+	return views.Money(q.Totals.Upfront)
 }

@@ -135,7 +135,11 @@ func (h *Handlers) lineViews(lines []builderLine, problems map[string]string) []
 					f.Options = append(f.Options, views.Option{Value: strconv.FormatInt(m, 10), Label: strconv.FormatInt(m, 10) + " (monthly)"})
 				}
 				for _, m := range h.book.SSM.AnnualTermMonths {
-					f.Options = append(f.Options, views.Option{Value: strconv.FormatInt(m, 10), Label: strconv.FormatInt(m, 10) + " (" + strconv.FormatInt(m/12, 10) + " years)"})
+					years := strconv.FormatInt(m/12, 10) + " years"
+					if m == 12 {
+						years = "1 year"
+					}
+					f.Options = append(f.Options, views.Option{Value: strconv.FormatInt(m, 10), Label: strconv.FormatInt(m, 10) + " (" + years + ")"})
 				}
 			}
 			v.Fields = append(v.Fields, f)

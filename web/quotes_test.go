@@ -82,7 +82,8 @@ func testBuilder(t *testing.T, databaseURL string) {
 		t.Errorf("second version %s", v)
 	}
 	code, body, _ := rep.Get("/quotes/" + id)
-	if code != http.StatusOK || !strings.Contains(body, `value="20"`) || !strings.Contains(body, "/quotes/"+id+"/v/1") {
+	if code != http.StatusOK || !strings.Contains(body, `value="20"`) || !strings.Contains(body, "/quotes/"+id+"/v/1") ||
+		!strings.Contains(body, `<td class="num">36.18</td>`) {
 		t.Errorf("the builder opens the latest version with the list of versions: %d", code)
 	}
 	if _, body, _ := rep.Get("/quotes/" + id + "/v/1"); !strings.Contains(body, "18.18") {
