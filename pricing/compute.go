@@ -159,7 +159,7 @@ func (b *Book) quoteKMS(it Item) QuotedItem {
 		if withDays {
 			d = pluralTo(append(d, " × "...), it.Days, "day", "days")
 		}
-		l := line(string(d), decimal.NewFromInt(n*it.Days), "key-day", price, note)
+		l := line(string(d), whole(n*it.Days), "key-day", price, note)
 		f := pluralTo(append(pluralTo(buf[:0], n, "key", "keys"), " × "...), it.Days, "day", "days")
 		return l.explained(source, appendDec(append(f, " × "...), price))
 	}
@@ -292,7 +292,10 @@ func newCallTexts(p CallPrice, scope string) callTexts {
 }
 
 func line(desc string, qty decimal.Decimal, unit string, price decimal.Decimal, note string) Line {
-	exact := qty.Mul(price)
+	exact := decimal.Zero // free lines (a price or a quantity of 0) are common: skip the multiplication
+	if !qty.IsZero() && !price.IsZero() {
+		exact = qty.Mul(price)
+	}
 	amount, rounded := exact, false
 	if exact.Exponent() < -2 { // finer than cents: round (half-up, amounts are never negative)
 		amount = exact.Round(2)
@@ -384,4 +387,12 @@ func digitsOfPower(per int64) int32 {
 		k++
 	}
 	return k
+}
+
+// whole is n as a decimal, without allocating for 0.
+func whole(n int64) decimal.Decimal {
+	if n == 0 {
+		return decimal.Zero
+	}
+	return decimal.NewFromInt(n)
 }
