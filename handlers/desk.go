@@ -191,8 +191,12 @@ func (h *Handlers) renderDeskOrder(w http.ResponseWriter, r *http.Request, statu
 			}
 		}
 	}
+	var terms *pricing.Terms
+	if t := pricing.TermsFor(o.Quote); t.Hash == o.TermsHash {
+		terms = &t
+	}
 	v := views.DeskOrder{
-		Page: h.page(r, "Order "+o.ID, ""), Order: o, Audit: audit, Problem: problem,
+		Page: h.page(r, "Order "+o.ID, ""), Order: o, Audit: audit, Problem: problem, Terms: terms,
 		Reason: views.Field{Name: "reason", Label: "Reason", Value: reason, Hint: "Recorded in the order's audit log."},
 	}
 	if problem != "" && reason == "" {
