@@ -46,7 +46,11 @@ func New(d Deps) *Handlers {
 
 // page fills what the layout needs for a page of r.
 func (h *Handlers) page(r *http.Request, title, description string) views.Page {
-	return views.Page{Title: title, Description: description, Path: r.URL.Path, Assets: h.assets}
+	p := views.Page{Title: title, Description: description, Path: r.URL.Path, Assets: h.assets}
+	if h.book != nil {
+		p.PriceBook = h.book.Version + ", effective " + h.book.Effective
+	}
+	return p
 }
 
 // logger is the request-scoped logger (with the request ID) when web set one.

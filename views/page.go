@@ -21,6 +21,9 @@ type Page struct {
 	Description string // meta description; empty uses a site-wide one
 	Path        string // the request's URL path, to mark the current nav link
 	Assets      AssetPaths
+	// PriceBook names the price book in force, for the footer ("2025-03-26.1,
+	// effective 2025-03-26"); empty leaves it out.
+	PriceBook string
 }
 
 func (p Page) fullTitle() string {

@@ -183,3 +183,11 @@ func TestWrongMethodGetsTheMethodNotAllowedPage(t *testing.T) {
 		t.Errorf("not the 405 page:\n%s", w.Body.String())
 	}
 }
+
+func TestFooterNamesThePriceBookInForce(t *testing.T) {
+	s, _ := newTestServer(t)
+	doc := pageOK(t, s, "/")
+	if got := oneTestID(t, doc, "footer-price-book"); got != "Price book 2025-03-26.1, effective 2025-03-26." {
+		t.Errorf("footer %q", got)
+	}
+}
