@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 
 	"kmsconsole/auth"
 	"kmsconsole/pricing"
@@ -18,6 +19,7 @@ type Deps struct {
 	Orders   Orders           // the order store
 	Reps     Reps             // rep accounts and the order desk
 	Quotes   Quotes           // the reps' saved quotes and share links
+	DB       Pinger           // the database, for readiness
 	Sessions RepSessions      // the browser sessions
 }
 
@@ -32,6 +34,8 @@ type Handlers struct {
 	sessions    Sessions
 	repSessions RepSessions
 	throttle    *auth.Throttle
+	db          Pinger
+	draining    atomic.Bool
 }
 
 // New returns the handlers built on d.
@@ -40,7 +44,7 @@ func New(d Deps) *Handlers {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Handlers{log: log, assets: d.Assets, book: d.Book, orders: d.Orders, reps: d.Reps, quotes: d.Quotes,
+	return &Handlers{log: log, assets: d.Assets, book: d.Book, orders: d.Orders, reps: d.Reps, quotes: d.Quotes, db: d.DB,
 		sessions: d.Sessions, repSessions: d.Sessions, throttle: auth.NewThrottle()}
 }
 

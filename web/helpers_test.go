@@ -70,6 +70,7 @@ func newServerWith(t testing.TB, log *slog.Logger, book *pricing.Book, st interf
 	handlers.Orders
 	handlers.Reps
 	handlers.Quotes
+	handlers.Pinger
 	SessionStore() scs.Store
 }) *Server {
 	t.Helper()
@@ -77,7 +78,7 @@ func newServerWith(t testing.TB, log *slog.Logger, book *pricing.Book, st interf
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st, Quotes: st}
+	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st, Quotes: st, DB: st}
 	var h *handlers.Handlers
 	sessions := NewSessions(st.SessionStore(), false, func(w http.ResponseWriter, r *http.Request, err error) {
 		h.SessionError(w, r, err)

@@ -1,11 +1,16 @@
 package web
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"kmsconsole/pricing"
+	"kmsconsole/store"
 )
 
 // link is an <a> of a page: its text as a reader sees it, and where it goes.
@@ -189,5 +194,28 @@ func TestFooterNamesThePriceBookInForce(t *testing.T) {
 	doc := pageOK(t, s, "/")
 	if got := oneTestID(t, doc, "footer-price-book"); got != "Price book 2025-03-26.1, effective 2025-03-26." {
 		t.Errorf("footer %q", got)
+	}
+}
+
+func TestReadyzFollowsTheDatabaseAndTheDrain(t *testing.T) {
+	st, err := store.Open(context.Background(), t.TempDir(), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, _ := pricing.EmbeddedBook()
+	s := newServerWith(t, slog.New(slog.DiscardHandler), book, st)
+	if w := get(s, "/readyz"); w.Code != http.StatusOK || w.Body.String() != "ready" {
+		t.Errorf("ready: %d %q", w.Code, w.Body.String())
+	}
+	st.Close() // the database goes away
+	if w := get(s, "/readyz"); w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "database") {
+		t.Errorf("without a database: %d %q", w.Code, w.Body.String())
+	}
+	if w := get(s, "/healthz"); w.Code != http.StatusOK {
+		t.Errorf("the process can still serve: %d", w.Code)
+	}
+	s.h.Drain()
+	if w := get(s, "/readyz"); w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "draining") {
+		t.Errorf("draining: %d %q", w.Code, w.Body.String())
 	}
 }

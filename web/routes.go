@@ -19,6 +19,7 @@ func (s *Server) routes() *chi.Mux {
 
 	// Operations: for load balancers and monitors; plain text, no page.
 	r.Get("/healthz", s.h.Health)
+	r.Get("/readyz", s.h.Ready)
 
 	// Assets, under content-hashed URLs (see package static).
 	r.Get(static.Prefix+"*", s.assets.Handler(http.HandlerFunc(s.h.NotFound)).ServeHTTP)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 )
 
 // config is what the command line and the environment chose.
@@ -17,6 +18,7 @@ type config struct {
 	priceBook   string // empty: the price book compiled into the binary
 	logLevel    slog.Level
 	secure      bool // the console is served over TLS (by a proxy): Secure cookies
+	drain       time.Duration
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -28,6 +30,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&cfg.databaseURL, "database-url", "", "PostgreSQL URL; empty uses SQLite in the data directory (env DATABASE_URL)")
 	fs.StringVar(&cfg.priceBook, "price-book", "", "price book file; empty uses the embedded one (env PRICE_BOOK)")
 	fs.Var((*levelFlag)(&cfg.logLevel), "log-level", "debug, info, warn or error (env LOG_LEVEL)")
+	fs.DurationVar(&cfg.drain, "drain", 0, "on SIGTERM, keep serving this long with /readyz at 503 before stopping, e.g. 10s behind a load balancer (env DRAIN)")
 	fs.BoolVar(&cfg.secure, "secure-cookies", false, "mark cookies Secure, when the console is served over HTTPS (env SECURE_COOKIES)")
 
 	if err := fs.Parse(args); err != nil {
@@ -48,6 +51,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		{"price-book", "PRICE_BOOK"},
 		{"log-level", "LOG_LEVEL"},
 		{"secure-cookies", "SECURE_COOKIES"},
+		{"drain", "DRAIN"},
 	} {
 		if v := getenv(fe.env); v != "" && !given[fe.flag] {
 			if err := fs.Set(fe.flag, v); err != nil {

@@ -78,7 +78,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	// The handlers and the session manager refer to each other (a session error is
 	// answered with a page), hence the handlers first and the sessions set after.
-	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st, Quotes: st}
+	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st, Quotes: st, DB: st}
 	var h *handlers.Handlers
 	sessions := web.NewSessions(st.SessionStore(), cfg.secure, func(w http.ResponseWriter, r *http.Request, err error) {
 		h.SessionError(w, r, err)
@@ -99,7 +99,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		"price_book", cfg.priceBookSource(),
 		"price_book_version", book.Version,
 		"log_level", cfg.logLevel.String())
-	return serve(ctx, log, ln, srv)
+	return serve(ctx, log, ln, srv, cfg.drain, h.Drain)
 }
 
 // loadBook reads the operator's price book file, or the embedded one without a file.

@@ -16,7 +16,11 @@ const shutdownTimeout = 10 * time.Second
 
 // serve answers requests on ln with h until ctx ends, then stops taking new
 // connections and waits for the requests in flight to finish.
-func serve(ctx context.Context, log *slog.Logger, ln net.Listener, h http.Handler) error {
+//
+// With a drain period, the stop first calls drain (readiness turns 503) and keeps
+// serving that long, so that a load balancer moves traffic away before connections
+// are refused.
+func serve(ctx context.Context, log *slog.Logger, ln net.Listener, h http.Handler, drainFor time.Duration, drain func()) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -37,6 +41,13 @@ func serve(ctx context.Context, log *slog.Logger, ln net.Listener, h http.Handle
 	case <-ctx.Done():
 	}
 
+	if drain != nil {
+		drain()
+	}
+	if drainFor > 0 {
+		log.Info("console draining", "for", drainFor.String())
+		time.Sleep(drainFor)
+	}
 	log.Info("console stopping", "timeout", shutdownTimeout.String())
 	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()

@@ -28,7 +28,7 @@ func TestStopLetsAnInFlightRequestFinish(t *testing.T) {
 	defer cancel()
 	served := make(chan error, 1)
 	go func() {
-		err := serve(ctx, slog.New(slog.DiscardHandler), ln, slow)
+		err := serve(ctx, slog.New(slog.DiscardHandler), ln, slow, 0, nil)
 		if !handlerDone.Load() {
 			t.Error("serve returned while the request was still in its handler")
 		}
@@ -68,5 +68,35 @@ func TestStopLetsAnInFlightRequestFinish(t *testing.T) {
 	}
 	if _, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
 		t.Error("still accepting connections after the stop")
+	}
+}
+
+// TestDrainKeepsServingAfterTheStopIsAsked: with a drain period, the server keeps
+// answering (while readiness, through drain, turns 503) before it stops.
+func TestDrainKeepsServingAfterTheStopIsAsked(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	drained := make(chan struct{})
+	done := make(chan error, 1)
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
+	go func() {
+		done <- serve(ctx, slog.New(slog.DiscardHandler), ln, ok, 700*time.Millisecond, func() { close(drained) })
+	}()
+	url := "http://" + ln.Addr().String() + "/"
+	cancel()
+	<-drained
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("during the drain the server must still answer: %v", err)
+	}
+	resp.Body.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := http.Get(url); err == nil {
+		t.Error("after the drain the server is stopped")
 	}
 }

@@ -125,6 +125,12 @@ func (s *Server) Stop(t testing.TB) {
 	}
 }
 
+// Signal sends sig to the process.
+func (s *Server) Signal(sig os.Signal) error { return s.cmd.Process.Signal(sig) }
+
+// Exited is closed once the process has exited.
+func (s *Server) Exited() <-chan struct{} { return s.exited }
+
 // Kill ends the process with SIGKILL, as a crash or a power cut would, and waits.
 func (s *Server) Kill() {
 	_ = s.cmd.Process.Kill()
