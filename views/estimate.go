@@ -141,7 +141,7 @@ func nextSteps(v OrderView) []string {
 		switch it.Product {
 		case pricing.ProductSSM:
 			steps = append(steps, it.Name+" in "+it.RegionName+": payment of "+Money(it.Upfront)+" "+v.Quote.Currency+
-				" is due up front for the term ("+termText(it)+"); the subscription starts once it is paid.")
+				" is due up front for the term, "+termText(it)+"; the subscription starts once it is paid.")
 		case pricing.ProductKMS:
 			steps = append(steps, "Key Management Service in "+it.RegionName+": activated, billed monthly; a month's "+
 				"fees are deducted on the 3rd to 5th day of the following month.")
