@@ -90,10 +90,10 @@ func linesOf(req pricing.Request) []builderLine {
 
 // newLine is a line of a product with the estimators' defaults.
 func (h *Handlers) newLine(product string) builderLine {
-	l := builderLine{product: product, values: map[string]string{"region": h.book.Regions[0].ID}}
+	l := builderLine{product: product, values: map[string]string{"region": h.bk().Regions[0].ID}}
 	switch product {
 	case pricing.ProductSSM:
-		l.values["edition"], l.values["credentials"], l.values["qps_units"] = h.book.SSM.Editions[0].ID, "1000", "0"
+		l.values["edition"], l.values["credentials"], l.values["qps_units"] = h.bk().SSM.Editions[0].ID, "1000", "0"
 		l.values["billing"], l.values["term_months"] = pricing.BillingAnnual, "12"
 	case pricing.ProductKMS:
 		l.values["customer_keys"], l.values["managed_keys"], l.values["pending_deletion_keys"] = "10", "0", "0"
@@ -125,16 +125,16 @@ func (h *Handlers) lineViews(lines []builderLine, problems map[string]string) []
 			case "region":
 				f.Options = h.regionOptions(l.product == pricing.ProductSSM)
 			case "edition":
-				for _, e := range h.book.SSM.Editions {
+				for _, e := range h.bk().SSM.Editions {
 					f.Options = append(f.Options, views.Option{Value: e.ID, Label: e.Name})
 				}
 			case "billing":
 				f.Options = []views.Option{{Value: pricing.BillingMonthly, Label: "Monthly"}, {Value: pricing.BillingAnnual, Label: "Annual"}}
 			case "term_months":
-				for m := h.book.SSM.MonthlyTermMonths.Min; m <= h.book.SSM.MonthlyTermMonths.Max; m++ {
+				for m := h.bk().SSM.MonthlyTermMonths.Min; m <= h.bk().SSM.MonthlyTermMonths.Max; m++ {
 					f.Options = append(f.Options, views.Option{Value: strconv.FormatInt(m, 10), Label: strconv.FormatInt(m, 10) + " (monthly)"})
 				}
-				for _, m := range h.book.SSM.AnnualTermMonths {
+				for _, m := range h.bk().SSM.AnnualTermMonths {
 					years := strconv.FormatInt(m/12, 10) + " years"
 					if m == 12 {
 						years = "1 year"

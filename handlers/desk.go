@@ -141,7 +141,7 @@ func (h *Handlers) deskFilters(q url.Values, users []store.User) []views.Field {
 		return views.Field{Name: name, Label: label, Value: q.Get(name), Options: append([]views.Option{{Value: "", Label: "Any"}}, opts...)}
 	}
 	var regions, reps []views.Option
-	for _, r := range h.book.Regions {
+	for _, r := range h.bk().Regions {
 		regions = append(regions, views.Option{Value: r.ID, Label: r.Name})
 	}
 	for _, u := range users {

@@ -73,15 +73,15 @@ func quoteView(title string, q pricing.Quote, err error) views.QuoteView {
 }
 
 func (h *Handlers) regionOptions(grouped bool) []views.Option {
-	opts := make([]views.Option, 0, len(h.book.Regions))
+	opts := make([]views.Option, 0, len(h.bk().Regions))
 	if !grouped {
-		for _, r := range h.book.Regions {
+		for _, r := range h.bk().Regions {
 			opts = append(opts, views.Option{Value: r.ID, Label: r.Name})
 		}
 		return opts
 	}
-	for _, g := range h.book.SSMGroups {
-		for _, r := range h.book.Regions {
+	for _, g := range h.bk().SSMGroups {
+		for _, r := range h.bk().Regions {
 			if r.SSMGroup == g.ID {
 				opts = append(opts, views.Option{Value: r.ID, Label: r.Name, Group: g.Name})
 			}
@@ -111,7 +111,7 @@ func cloneWith(q url.Values, name, value string) url.Values {
 // regionTable prices the item in every region, each row linking to the estimator at
 // path with the same inputs in that region.
 func (h *Handlers) regionTable(path string, q url.Values, item pricing.Item) *views.RegionTable {
-	prices, same, err := h.book.CompareRegions(item)
+	prices, same, err := h.bk().CompareRegions(item)
 	if err != nil {
 		return nil
 	}

@@ -26,7 +26,7 @@ func (h *Handlers) KMSQuote(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handlers) kmsEstimate(r *http.Request) views.KMSResults {
-	b := h.book
+	b := h.bk()
 	f := h.kmsForm(r.URL.Query())
 	errs := map[string]string{}
 	priced, callsNote, problem := monthlyCalls(f, 0)
@@ -70,7 +70,7 @@ func (h *Handlers) kmsEstimate(r *http.Request) views.KMSResults {
 // kmsForm reads the KMS estimator's inputs, with the estimator's defaults.
 func (h *Handlers) kmsForm(q url.Values) form {
 	return form{q: q, defaults: map[string]string{
-		"region": h.book.Regions[0].ID, "customer_keys": "10", "managed_keys": "0",
+		"region": h.bk().Regions[0].ID, "customer_keys": "10", "managed_keys": "0",
 		"pending_deletion_keys": "0", "api_calls": "50000", "days": strconv.Itoa(pricing.DefaultDays),
 		"api_calls_unit": pricing.PerMonth,
 	}}

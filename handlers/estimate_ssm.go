@@ -32,7 +32,7 @@ func (h *Handlers) SSMQuote(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handlers) ssmEstimate(query url.Values) views.SSMResults {
-	b := h.book
+	b := h.bk()
 	f := h.ssmForm(query)
 	errs := map[string]string{}
 	res := views.SSMResults{Compare: f.q.Get("compare") != "", Needs: f.q.Get("needs") != ""}
@@ -84,7 +84,7 @@ func (h *Handlers) ssmEstimate(query url.Values) views.SSMResults {
 
 // ssmFields are the estimator's fields as the page shows them.
 func (h *Handlers) ssmFields(f form, errs map[string]string, annual bool) []views.Field {
-	b := h.book
+	b := h.bk()
 	field := func(name, label, hint string) views.Field {
 		return views.Field{Name: name, Label: label, Value: f.value(name), Error: errs[name], Hint: hint}
 	}
@@ -124,7 +124,7 @@ func (h *Handlers) sizeFromNeeds(f form, errs map[string]string) (form, string) 
 	if msg != "" {
 		errs["needs_qps"], peak = capitalize(msg), 0
 	}
-	s, err := h.book.SizeFromNeeds(f.value("edition"), pricing.Needs{Secrets: secrets, PeakQPS: peak})
+	s, err := h.bk().SizeFromNeeds(f.value("edition"), pricing.Needs{Secrets: secrets, PeakQPS: peak})
 	addErrors(errs, fieldErrors(err, map[string]string{"secrets": "needs_secrets", "peak_qps": "needs_qps"}))
 	if errs["needs_secrets"] != "" || errs["needs_qps"] != "" || err != nil {
 		return f, ""
@@ -155,7 +155,7 @@ func termMessage(b *pricing.Book, annual bool) string {
 
 // ssmForm reads the SSM estimator's inputs, with the estimator's defaults.
 func (h *Handlers) ssmForm(q url.Values) form {
-	b := h.book
+	b := h.bk()
 	return form{q: q, defaults: map[string]string{
 		"region": b.Regions[0].ID, "edition": b.SSM.Editions[0].ID, "credentials": "1000",
 		"qps_units": "0", "billing": pricing.BillingMonthly, "term": "1", "api_calls": "60000",
@@ -192,8 +192,8 @@ func (h *Handlers) comparison(newQ, oldQ pricing.Quote, item, legacy pricing.Ite
 		sb.WriteString(", the same as the old billing. ")
 	}
 	packages := max(newQ.Items[0].SSM.Packages+1, 3)
-	ranges := h.book.NewBillingCheaper(item.Region, item.QPSUnits, legacy.APICalls, packages)
-	upTo := views.Count(packages * h.book.SSM.Editions[0].CredentialsPerPackage)
+	ranges := h.bk().NewBillingCheaper(item.Region, item.QPSUnits, legacy.APICalls, packages)
+	upTo := views.Count(packages * h.bk().SSM.Editions[0].CredentialsPerPackage)
 	if len(ranges) == 0 {
 		sb.WriteString("With " + views.Count(legacy.APICalls) + " API calls a month, the new billing is not cheaper at any count up to " + upTo + " credentials.")
 		return sb.String()

@@ -27,7 +27,7 @@ type Deps struct {
 type Handlers struct {
 	log         *slog.Logger
 	assets      views.AssetPaths
-	book        *pricing.Book
+	book        atomic.Pointer[pricing.Book] // swapped whole when the operator reloads prices
 	orders      Orders
 	reps        Reps
 	quotes      Quotes
@@ -44,15 +44,25 @@ func New(d Deps) *Handlers {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Handlers{log: log, assets: d.Assets, book: d.Book, orders: d.Orders, reps: d.Reps, quotes: d.Quotes, db: d.DB,
+	h := &Handlers{log: log, assets: d.Assets, orders: d.Orders, reps: d.Reps, quotes: d.Quotes, db: d.DB,
 		sessions: d.Sessions, repSessions: d.Sessions, throttle: auth.NewThrottle()}
+	h.book.Store(d.Book)
+	return h
 }
+
+// bk is the price book in force. A handler computes each quote with the one book it
+// read (Compute takes it whole), so a swap never mixes two books in one quote, and
+// the quote names the book it was priced with.
+func (h *Handlers) bk() *pricing.Book { return h.book.Load() }
+
+// SetBook puts a new, validated price book in force, atomically.
+func (h *Handlers) SetBook(b *pricing.Book) { h.book.Store(b) }
 
 // page fills what the layout needs for a page of r.
 func (h *Handlers) page(r *http.Request, title, description string) views.Page {
 	p := views.Page{Title: title, Description: description, Path: r.URL.Path, Assets: h.assets}
-	if h.book != nil {
-		p.PriceBook = h.book.Version + ", effective " + h.book.Effective
+	if b := h.bk(); b != nil {
+		p.PriceBook = b.Version + ", effective " + b.Effective
 	}
 	return p
 }

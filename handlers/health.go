@@ -25,7 +25,7 @@ func (h *Handlers) Ready(w http.ResponseWriter, r *http.Request) {
 	case h.draining.Load():
 		plain(w, http.StatusServiceUnavailable, "draining: the console is stopping")
 		return
-	case h.book == nil:
+	case h.bk() == nil:
 		plain(w, http.StatusServiceUnavailable, "no price book loaded")
 		return
 	}

@@ -119,7 +119,7 @@ func (h *Handlers) review(r *http.Request, product string, in url.Values) views.
 	v.Back = "/" + product + "?" + back.Encode()
 	v.Again = "/purchase/" + product + "?" + back.Encode()
 
-	q, err := pricing.Compute(h.book, pricing.Request{Items: []pricing.Item{item}})
+	q, err := pricing.Compute(h.bk(), pricing.Request{Items: []pricing.Item{item}})
 	switch {
 	case err != nil || problem != "":
 		v.Quote = views.QuoteView{Title: "Your quote", Empty: "This estimate has problems, so it cannot be ordered: go back to the estimate and correct it."}

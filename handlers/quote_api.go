@@ -36,7 +36,7 @@ func (h *Handlers) QuoteAPI(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusBadRequest, "the request body could not be read")
 		return
 	}
-	q, err := pricing.Compute(h.book, req)
+	q, err := pricing.Compute(h.bk(), req)
 	var invalid *pricing.ValidationError
 	switch {
 	case errors.As(err, &invalid):
@@ -52,7 +52,7 @@ func (h *Handlers) QuoteAPI(w http.ResponseWriter, r *http.Request) {
 
 // PriceBookAPI answers the price book in force.
 func (h *Handlers) PriceBookAPI(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, h.book)
+	writeJSON(w, http.StatusOK, h.bk())
 }
 
 func writeAPIError(w http.ResponseWriter, status int, message string) {

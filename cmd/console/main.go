@@ -99,6 +99,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		"price_book", cfg.priceBookSource(),
 		"price_book_version", book.Version,
 		"log_level", cfg.logLevel.String())
+	go reloadOnHangup(ctx, log, cfg.priceBook, h.SetBook)
 	return serve(ctx, log, ln, srv, cfg.drain, h.Drain)
 }
 
@@ -108,4 +109,31 @@ func loadBook(path string) (*pricing.Book, error) {
 		return pricing.EmbeddedBook()
 	}
 	return pricing.LoadBook(path)
+}
+
+// reloadOnHangup reads the price book file again on every SIGHUP until ctx ends. The
+// new book is validated first: a bad file is refused with a log line and the book in
+// force stays. Without a file (the embedded book) there is nothing to reload.
+func reloadOnHangup(ctx context.Context, log *slog.Logger, path string, set func(*pricing.Book)) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+		}
+		if path == "" {
+			log.Warn("SIGHUP: no price book file to reload; the embedded book stays in force")
+			continue
+		}
+		b, err := pricing.LoadBook(path)
+		if err != nil {
+			log.Error("SIGHUP: price book refused; the book in force stays", "err", err)
+			continue
+		}
+		set(b)
+		log.Info("price book reloaded", "path", path, "version", b.Version, "effective", b.Effective)
+	}
 }
