@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 
 	"kmsconsole/pricing"
@@ -88,14 +87,6 @@ func (h *Handlers) regionOptions(grouped bool) []views.Option {
 		}
 	}
 	return opts
-}
-
-func countText(s string) string {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return s
-	}
-	return views.Count(n)
 }
 
 // cloneWith returns a copy of q with name set to value.

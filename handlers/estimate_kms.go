@@ -38,7 +38,7 @@ func (h *Handlers) kmsEstimate(r *http.Request) views.KMSResults {
 	}
 	addErrors(errs, fieldErrors(err, nil))
 
-	quota := countText(strconv.FormatInt(b.KMS.CustomerKeyQuotaPerRegion, 10))
+	quota := views.Count(b.KMS.CustomerKeyQuotaPerRegion)
 	field := func(name, label, hint string) views.Field {
 		return views.Field{Name: name, Label: label, Value: f.value(name), Error: errs[name], Hint: hint}
 	}
@@ -60,7 +60,7 @@ func (h *Handlers) kmsEstimate(r *http.Request) views.KMSResults {
 			field("customer_keys", "Customer managed keys", "Billed by the day. Quota: "+quota+" per region."),
 			field("managed_keys", "Tencent Cloud managed keys", "Created for you by other Tencent Cloud services; free."),
 			field("pending_deletion_keys", "Keys pending deletion", "Keys in scheduled deletion are not billed."),
-			callsField(f, errs, "The account's first "+countText(strconv.FormatInt(b.KMS.APICalls.FreePerMonth, 10))+" calls a month are free."),
+			callsField(f, errs, "The account's first "+views.Count(b.KMS.APICalls.FreePerMonth)+" calls a month are free."),
 			callsUnitField(f, false),
 			field("days", "Days", "Days the keys are kept this month (1 to 31)."),
 		},

@@ -25,17 +25,16 @@ type Deps struct {
 
 // Handlers serves the console's pages. The zero value is not usable: call New.
 type Handlers struct {
-	log         *slog.Logger
-	assets      views.AssetPaths
-	book        atomic.Pointer[pricing.Book] // swapped whole when the operator reloads prices
-	orders      Orders
-	reps        Reps
-	quotes      Quotes
-	sessions    Sessions
-	repSessions RepSessions
-	throttle    *auth.Throttle
-	db          Pinger
-	draining    atomic.Bool
+	log      *slog.Logger
+	assets   views.AssetPaths
+	book     atomic.Pointer[pricing.Book] // swapped whole when the operator reloads prices
+	orders   Orders
+	reps     Reps
+	quotes   Quotes
+	sessions RepSessions
+	throttle *auth.Throttle
+	db       Pinger
+	draining atomic.Bool
 }
 
 // New returns the handlers built on d.
@@ -45,7 +44,7 @@ func New(d Deps) *Handlers {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	h := &Handlers{log: log, assets: d.Assets, orders: d.Orders, reps: d.Reps, quotes: d.Quotes, db: d.DB,
-		sessions: d.Sessions, repSessions: d.Sessions, throttle: auth.NewThrottle()}
+		sessions: d.Sessions, throttle: auth.NewThrottle()}
 	h.book.Store(d.Book)
 	return h
 }

@@ -89,19 +89,19 @@ func (h *Handlers) SignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.throttle.Succeed(keys[0])
-	if err := h.repSessions.RenewToken(r.Context()); err != nil {
+	if err := h.sessions.RenewToken(r.Context()); err != nil {
 		h.storeError(w, r, "renew session", err)
 		return
 	}
-	h.repSessions.Put(r.Context(), repKey, u.ID)
+	h.sessions.Put(r.Context(), repKey, u.ID)
 	h.logger(r).Info("signed in", "rep", u.ID)
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
 }
 
 // SignOut ends the rep's session.
 func (h *Handlers) SignOut(w http.ResponseWriter, r *http.Request) {
-	h.repSessions.Remove(r.Context(), repKey)
-	if err := h.repSessions.RenewToken(r.Context()); err != nil {
+	h.sessions.Remove(r.Context(), repKey)
+	if err := h.sessions.RenewToken(r.Context()); err != nil {
 		h.storeError(w, r, "renew session", err)
 		return
 	}
@@ -113,7 +113,7 @@ func (h *Handlers) SignOut(w http.ResponseWriter, r *http.Request) {
 // without a rep and 403 for a disabled one.
 func (h *Handlers) RequireRep(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := h.repSessions.GetString(r.Context(), repKey)
+		id := h.sessions.GetString(r.Context(), repKey)
 		var u store.User
 		var err error
 		if id != "" {
@@ -125,7 +125,7 @@ func (h *Handlers) RequireRep(next http.Handler) http.Handler {
 		case id == "" || err != nil:
 			h.repRefused(w, r, http.StatusUnauthorized)
 		case u.Disabled:
-			h.repSessions.Remove(r.Context(), repKey)
+			h.sessions.Remove(r.Context(), repKey)
 			h.repRefused(w, r, http.StatusForbidden)
 		default:
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), repCtxKey{}, u)))

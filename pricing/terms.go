@@ -3,9 +3,6 @@ package pricing
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"strings"
-
-	"github.com/shopspring/decimal"
 )
 
 // TermsVersion names the wording of the pricing terms below. Change it with any change
@@ -42,12 +39,12 @@ func TermsFor(q Quote) Terms {
 			ordered = append(ordered, it.Name+" in "+it.RegionName+": "+
 				plural(s.Packages, "package", "packages")+" ("+count(s.IncludedCredentials)+" credentials, "+
 				count(s.TotalQPS)+" QPS in all), "+s.Billing+" billing for a term of "+plural(s.TermMonths, "month", "months")+
-				", "+moneyText(it.Monthly)+" "+q.Currency+" a month, "+moneyText(it.Upfront)+" "+q.Currency+
+				", "+FormatMoney(it.Monthly)+" "+q.Currency+" a month, "+FormatMoney(it.Upfront)+" "+q.Currency+
 				" paid up front when the order is placed.")
 		case ProductKMS:
 			ordered = append(ordered, "Key Management Service in "+it.RegionName+": the service is activated when the "+
 				"order is placed; nothing is paid up front, usage is billed monthly (this quote estimates "+
-				moneyText(it.Monthly)+" "+q.Currency+" a month of key storage, plus API calls for the account).")
+				FormatMoney(it.Monthly)+" "+q.Currency+" a month of key storage, plus API calls for the account).")
 		}
 	}
 	if hasSSM {
@@ -114,11 +111,4 @@ func (t Terms) hash() string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// moneyText formats an amount like the console does ("22,380.00").
-func moneyText(d decimal.Decimal) string {
-	s := d.StringFixed(2)
-	i, f, _ := strings.Cut(s, ".")
-	return groupThousands(i) + "." + f
 }

@@ -1,8 +1,6 @@
 package views
 
 import (
-	"strings"
-
 	"github.com/shopspring/decimal"
 
 	"kmsconsole/pricing"
@@ -72,36 +70,14 @@ type QuoteView struct {
 
 // Money formats an amount as the console shows money everywhere: thousands
 // separators and two decimals ("1,865.00").
-func Money(d decimal.Decimal) string { return groupDigits(d.StringFixed(2)) }
+func Money(d decimal.Decimal) string { return pricing.FormatMoney(d) }
 
 // Number formats an exact quantity or unit price without losing digits
 // ("10.5", "0.06", "1,000").
-func Number(d decimal.Decimal) string { return groupDigits(d.String()) }
+func Number(d decimal.Decimal) string { return pricing.FormatDecimal(d) }
 
 // Count formats a whole number with thousands separators.
-func Count(n int64) string { return groupDigits(decimal.NewFromInt(n).String()) }
-
-// groupDigits puts thousands separators into the integer part of a decimal string.
-func groupDigits(s string) string {
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	var b strings.Builder
-	b.WriteString(sign)
-	for i := range len(intPart) {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(intPart[i])
-	}
-	if hasFrac {
-		b.WriteByte('.')
-		b.WriteString(frac)
-	}
-	return b.String()
-}
+func Count(n int64) string { return pricing.FormatDecimal(decimal.NewFromInt(n)) }
 
 // termText reads "12 months (annual)" for an SSM item.
 func termText(it pricing.QuotedItem) string {
