@@ -1,13 +1,7 @@
 package e2e
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
-
-	"github.com/playwright-community/playwright-go"
 )
 
 // Journeys for people who do not use a mouse, a wide screen or their eyes: the
@@ -119,13 +113,6 @@ type axeResult struct {
 // TestAccessibilityWithAxe runs axe-core on every page and on the states a first load
 // does not show: a field error and the old-billing comparison, both reached live.
 func TestAccessibilityWithAxe(t *testing.T) {
-	axePath, err := filepath.Abs(filepath.Join("..", ".cache", "axe-core", "axe.min.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(axePath); err != nil {
-		t.Skipf("axe-core is missing (%s): run scripts/axe-deps.sh", axePath)
-	}
 	srv := startServer(t)
 	// The CSP forbids inline script, which is how AddScriptTag injects axe: bypass it
 	// in this audit context only.
@@ -151,37 +138,7 @@ func TestAccessibilityWithAxe(t *testing.T) {
 		if c.then != nil {
 			c.then()
 		}
-		if _, err := page.AddScriptTag(playwright.PageAddScriptTagOptions{Path: &axePath}); err != nil {
-			t.Fatalf("%s: inject axe-core: %v", c.name, err)
-		}
-		raw, err := page.Evaluate(`async () => {
-			const r = await axe.run(document, {resultTypes: ["violations"]});
-			return JSON.stringify({passes: r.passes.length, violations: r.violations});
-		}`)
-		if err != nil {
-			t.Fatalf("%s: axe.run: %v", c.name, err)
-		}
-		var res struct {
-			Passes     int
-			Violations []axeResult
-		}
-		if err := json.Unmarshal([]byte(raw.(string)), &res); err != nil {
-			t.Fatalf("%s: axe answer: %v", c.name, err)
-		}
-		t.Logf("axe on %s: %d rules pass, %d violated", c.name, res.Passes, len(res.Violations))
-		for _, v := range res.Violations {
-			var where []string
-			for _, n := range v.Nodes {
-				b, _ := json.Marshal(n.Target)
-				where = append(where, string(b))
-			}
-			msg := c.name + ": " + v.Impact + " " + v.ID + " (" + v.Help + ") at " + strings.Join(where, ", ")
-			if v.Impact == "serious" || v.Impact == "critical" {
-				t.Error(msg)
-			} else {
-				t.Log(msg)
-			}
-		}
+		axeAudit(t, page, c.name)
 	}
 	screenshot(t, page, "axe-kms")
 }
