@@ -21,36 +21,22 @@ func TestPasswordRules(t *testing.T) {
 	}
 }
 
-func TestThrottleSlowsRepeatedFailures(t *testing.T) {
-	now := time.Unix(1_700_000_000, 0)
-	th := NewThrottle()
-	th.now = func() time.Time { return now }
-	for i := range 5 {
-		if w := th.Wait("a@x", "1.2.3.4"); w != 0 {
-			t.Fatalf("attempt %d waits %v; the first five are free", i+1, w)
+func TestSignInWaitsDoubleAfterFiveFreeFailuresUpToFifteenMinutes(t *testing.T) {
+	for _, tc := range []struct {
+		failures int
+		want     time.Duration
+	}{
+		{0, 0}, {1, 0}, {5, 0}, // the first five are free
+		{6, time.Second}, {7, 2 * time.Second}, {8, 4 * time.Second},
+		{15, 512 * time.Second},
+		{16, 15 * time.Minute}, {40, 15 * time.Minute}, {1 << 30, 15 * time.Minute}, // capped
+		{-1, 0},
+	} {
+		if got := SignInPolicy.WaitAfter(tc.failures); got != tc.want {
+			t.Errorf("after %d failures: wait %v, want %v", tc.failures, got, tc.want)
 		}
-		th.Fail("a@x", "1.2.3.4")
 	}
-	th.Fail("a@x", "1.2.3.4") // the sixth failure
-	if w := th.Wait("a@x"); w != time.Second {
-		t.Errorf("after 6 failures: %v, want 1s", w)
-	}
-	th.Fail("a@x", "1.2.3.4")
-	if w := th.Wait("b@x", "1.2.3.4"); w != 2*time.Second {
-		t.Errorf("the client address is slowed too: %v, want 2s", w)
-	}
-	for range 30 {
-		th.Fail("a@x")
-	}
-	if w := th.Wait("a@x"); w != 15*time.Minute {
-		t.Errorf("the wait is capped: %v", w)
-	}
-	th.Succeed("a@x")
-	if w := th.Wait("a@x"); w != 0 {
-		t.Errorf("a success clears the account: %v", w)
-	}
-	now = now.Add(3 * time.Second)
-	if w := th.Wait("1.2.3.4"); w != 0 {
-		t.Errorf("the address's wait has passed: %v", w)
+	if ForgetFailuresAfter <= SignInPolicy.Max {
+		t.Errorf("failures are forgotten after %v, before the longest wait %v ends", ForgetFailuresAfter, SignInPolicy.Max)
 	}
 }

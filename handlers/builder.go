@@ -135,7 +135,7 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 
 // builder prices the lines and fills the builder page.
 func (h *Handlers) builder(r *http.Request, id string, version int, m meta, lines []builderLine) views.Builder {
-	q, err := pricing.Compute(h.bk(), request(lines))
+	q, err := h.compute("builder", h.bk(), request(lines))
 	problems := problemsOf(err)
 	v := views.Builder{
 		Page:     h.page(r, "Quote builder", ""),

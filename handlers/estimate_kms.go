@@ -32,7 +32,7 @@ func (h *Handlers) kmsEstimate(r *http.Request) views.KMSResults {
 	priced, callsNote, problem := monthlyCalls(f, 0)
 	item := priced.item(pricing.ProductKMS, nil)
 	// A blank Days field means the default month, as for any other way in.
-	q, err := pricing.Compute(b, pricing.Request{Items: []pricing.Item{item}})
+	q, err := h.compute("estimator", b, pricing.Request{Items: []pricing.Item{item}})
 	if problem != "" {
 		errs["api_calls"], err = problem, errors.New(problem)
 	}

@@ -42,7 +42,7 @@ func (h *Handlers) ssmEstimate(query url.Values) views.SSMResults {
 	annual := f.value("billing") == pricing.BillingAnnual
 	item := f.ssmItem()
 
-	q, err := pricing.Compute(b, pricing.Request{Items: []pricing.Item{item}})
+	q, err := h.compute("estimator", b, pricing.Request{Items: []pricing.Item{item}})
 	addErrors(errs, fieldErrors(err, ssmRename))
 	if msg, ok := errs["term"]; ok && !strings.Contains(msg, "whole number") && !strings.Contains(msg, "negative") {
 		errs["term"] = termMessage(b, annual)
@@ -62,7 +62,7 @@ func (h *Handlers) ssmEstimate(query url.Values) views.SSMResults {
 	if res.Compare {
 		priced, note, problem := monthlyCalls(f, item.Credentials)
 		legacy := priced.item(pricing.ProductLegacy, nil)
-		lq, lerr := pricing.Compute(b, pricing.Request{Items: []pricing.Item{legacy}})
+		lq, lerr := h.compute("estimator", b, pricing.Request{Items: []pricing.Item{legacy}})
 		if problem != "" {
 			errs["api_calls"], lerr = problem, errors.New(problem)
 		}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"sync/atomic"
 
-	"kmsconsole/auth"
 	"kmsconsole/pricing"
 	"kmsconsole/views"
 )
@@ -21,7 +20,22 @@ type Deps struct {
 	Quotes   Quotes           // the reps' saved quotes and share links
 	DB       Pinger           // the database, for readiness
 	Sessions RepSessions      // the browser sessions
+	Throttle Throttle         // failed sign-ins, shared by every instance (the store)
+	Metrics  Recorder         // what operators watch; nil records nothing
 }
+
+// Recorder counts the events operators watch (*metrics.Metrics in the console).
+type Recorder interface {
+	QuoteComputed(source string, ok bool)
+	OrderPlaced(product string)
+	OrderFailed(product, reason string)
+}
+
+type noRecorder struct{}
+
+func (noRecorder) QuoteComputed(string, bool) {}
+func (noRecorder) OrderPlaced(string)         {}
+func (noRecorder) OrderFailed(string, string) {}
 
 // Handlers serves the console's pages. The zero value is not usable: call New.
 type Handlers struct {
@@ -32,9 +46,10 @@ type Handlers struct {
 	reps     Reps
 	quotes   Quotes
 	sessions RepSessions
-	throttle *auth.Throttle
+	throttle Throttle
 	db       Pinger
 	draining atomic.Bool
+	metrics  Recorder
 }
 
 // New returns the handlers built on d.
@@ -44,7 +59,11 @@ func New(d Deps) *Handlers {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	h := &Handlers{log: log, assets: d.Assets, orders: d.Orders, reps: d.Reps, quotes: d.Quotes, db: d.DB,
-		sessions: d.Sessions, throttle: auth.NewThrottle()}
+		sessions: d.Sessions, throttle: d.Throttle}
+	h.metrics = d.Metrics
+	if h.metrics == nil {
+		h.metrics = noRecorder{}
+	}
 	h.book.Store(d.Book)
 	return h
 }
@@ -53,6 +72,16 @@ func New(d Deps) *Handlers {
 // read (Compute takes it whole), so a swap never mixes two books in one quote, and
 // the quote names the book it was priced with.
 func (h *Handlers) bk() *pricing.Book { return h.book.Load() }
+
+// compute prices req with book b, counting the quote for source.
+func (h *Handlers) compute(source string, b *pricing.Book, req pricing.Request) (pricing.Quote, error) {
+	q, err := pricing.Compute(b, req)
+	h.metrics.QuoteComputed(source, err == nil)
+	return q, err
+}
+
+// Book is the price book in force.
+func (h *Handlers) Book() *pricing.Book { return h.bk() }
 
 // SetBook puts a new, validated price book in force, atomically.
 func (h *Handlers) SetBook(b *pricing.Book) { h.book.Store(b) }

@@ -119,7 +119,7 @@ func (h *Handlers) review(r *http.Request, product string, in url.Values) views.
 	v.Back = "/" + product + "?" + back.Encode()
 	v.Again = "/purchase/" + product + "?" + back.Encode()
 
-	q, err := pricing.Compute(h.bk(), pricing.Request{Items: []pricing.Item{item}})
+	q, err := h.compute("purchase", h.bk(), pricing.Request{Items: []pricing.Item{item}})
 	switch {
 	case err != nil || problem != "":
 		v.Quote = views.QuoteView{Title: "Your quote", Empty: "This estimate has problems, so it cannot be ordered: go back to the estimate and correct it."}
@@ -168,10 +168,12 @@ func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 	v.Email.Value = strings.TrimSpace(r.PostForm.Get("contact_email"))
 	v.Accept.Value = r.PostForm.Get("accept_terms")
 	if v.Terms == nil {
+		h.metrics.OrderFailed(product, "invalid")
 		h.render(w, r, http.StatusUnprocessableEntity, views.ReviewPage(v))
 		return
 	}
 	if !validToken(v.Token) {
+		h.metrics.OrderFailed(product, "invalid")
 		// A form without its token did not come from our review page: give a new one.
 		v.Token = newToken()
 		v.Problem = "This form has expired. Check the order below and place it again."
@@ -191,6 +193,7 @@ func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 		v.Accept.Value = ""
 	}
 	if v.Account.Error != "" || v.Name.Error != "" || v.Email.Error != "" || v.Accept.Error != "" || v.Problem != "" {
+		h.metrics.OrderFailed(product, "invalid")
 		h.render(w, r, http.StatusUnprocessableEntity, views.ReviewPage(v))
 		return
 	}
@@ -220,22 +223,26 @@ func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 	placed, created, err := h.orders.PlaceOrder(r.Context(), order)
 	switch {
 	case errors.Is(err, store.ErrUnavailable):
+		h.metrics.OrderFailed(product, "unavailable")
 		h.logger(r).Warn("place order: database unavailable", "err", err)
 		v.Problem = "Your order could not be recorded because the order database does not answer. Nothing was charged. Your details are kept below: place the order again in a moment."
 		w.Header().Set("Retry-After", "5")
 		h.render(w, r, http.StatusServiceUnavailable, views.ReviewPage(v))
 		return
 	case errors.Is(err, store.ErrIdempotencyConflict):
+		h.metrics.OrderFailed(product, "conflict")
 		v.Token = newToken()
 		v.Problem = "This form was already used from another browser. Check the order below and place it again."
 		h.render(w, r, http.StatusConflict, views.ReviewPage(v))
 		return
 	case err != nil:
+		h.metrics.OrderFailed(product, "error")
 		h.logger(r).Error("place order", "err", err)
 		h.InternalError(w, r)
 		return
 	}
 	if created {
+		h.metrics.OrderPlaced(product)
 		h.logger(r).Info("order placed", "order_id", placed.ID, "products", order.Products)
 		h.sessions.Put(r.Context(), "flash", "placed:"+placed.ID)
 	}

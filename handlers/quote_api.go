@@ -36,7 +36,7 @@ func (h *Handlers) QuoteAPI(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusBadRequest, "the request body could not be read")
 		return
 	}
-	q, err := pricing.Compute(h.bk(), req)
+	q, err := h.compute("api", h.bk(), req)
 	var invalid *pricing.ValidationError
 	switch {
 	case errors.As(err, &invalid):

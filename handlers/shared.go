@@ -134,7 +134,7 @@ func (h *Handlers) SharedQuote(w http.ResponseWriter, r *http.Request) {
 	}
 	v := h.sharedView(r, ver)
 	orderable := orderableItems(ver.Request)
-	if today, err := pricing.Compute(h.bk(), ver.Request); err == nil &&
+	if today, err := h.compute("share", h.bk(), ver.Request); err == nil &&
 		(today.PriceBook.Version != ver.Quote.PriceBook.Version || !today.Totals.Monthly.Equal(ver.Quote.Totals.Monthly) ||
 			!today.Totals.Upfront.Equal(ver.Quote.Totals.Upfront)) {
 		v.Today = &today
@@ -176,7 +176,7 @@ func (h *Handlers) reviewShare(r *http.Request, s store.Share, ver store.QuoteVe
 		Email:   views.Field{Name: "contact_email", Label: "Contact email"},
 		Accept:  views.Field{Name: "accept_terms", Label: "I accept the pricing terms"},
 	}
-	q, err := pricing.Compute(h.bk(), orderableItems(ver.Request))
+	q, err := h.compute("share", h.bk(), orderableItems(ver.Request))
 	if err != nil || !q.Orderable {
 		v.Quote = views.QuoteView{Title: "Your quote", Empty: "Nothing in this quote can be ordered today: ask your sales rep for a new one."}
 		return v

@@ -26,6 +26,15 @@ type Reps interface {
 	ListUsers(ctx context.Context) ([]store.User, error)
 }
 
+// Throttle counts failed sign-ins per key where every instance sees them (the
+// store), so that failures on one instance slow the attempts on all of them. The
+// policy (how many are free, how long each wait) is auth.SignInPolicy's.
+type Throttle interface {
+	ThrottleWait(ctx context.Context, keys []string, now time.Time) (time.Duration, error)
+	ThrottleFail(ctx context.Context, keys []string, now time.Time, waitAfter func(failures int) time.Duration) error
+	ThrottleClear(ctx context.Context, key string) error
+}
+
 // RepSessions is the session manager as the sign-in needs it: renewing the token at
 // sign-in and sign-out keeps a session fixed by someone else from becoming a rep's.
 type RepSessions interface {
@@ -52,7 +61,8 @@ func (h *Handlers) signInView(r *http.Request, next string) views.SignIn {
 }
 
 // SignIn checks a rep's email and password, slowing down repeated failures per
-// account and per client address.
+// account and per client address on every instance. When the throttle's database
+// fails, the attempt is refused (503), never let through unthrottled.
 func (h *Handlers) SignIn(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		h.formError(w, r, err)
@@ -62,7 +72,12 @@ func (h *Handlers) SignIn(w http.ResponseWriter, r *http.Request) {
 	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
 	v.Email.Value = email
 	keys := []string{"account:" + email, "address:" + clientAddress(r)}
-	if wait := h.throttle.Wait(keys...); wait > 0 {
+	wait, err := h.throttle.ThrottleWait(r.Context(), keys, time.Now())
+	if err != nil {
+		h.storeError(w, r, "sign-in throttle", err)
+		return
+	}
+	if wait > 0 {
 		seconds := int(wait.Round(time.Second) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(max(seconds, 1)))
 		v.Problem = "Too many failed attempts. Try again in " + strconv.Itoa(max(seconds, 1)) + " seconds."
@@ -82,13 +97,23 @@ func (h *Handlers) SignIn(w http.ResponseWriter, r *http.Request) {
 	// Check even without an account, so that the time taken says nothing of which
 	// emails exist.
 	if !auth.Check(hash, r.PostForm.Get("password")) || u.Disabled {
-		h.throttle.Fail(keys...)
+		// Counted even when the client hangs up at once: a guess must never be free.
+		ctx := context.WithoutCancel(r.Context())
+		if err := h.throttle.ThrottleFail(ctx, keys, time.Now(), auth.SignInPolicy.WaitAfter); err != nil {
+			h.storeError(w, r, "sign-in throttle", err)
+			return
+		}
 		h.logger(r).Warn("sign-in failed", "email", email, "address", clientAddress(r))
 		v.Problem = "The email or the password is wrong, or the account is disabled."
 		h.render(w, r, http.StatusUnauthorized, views.SignInPage(v))
 		return
 	}
-	h.throttle.Succeed(keys[0])
+	// The account's failures are forgotten; the address keeps its record, so that
+	// one good account does not launder guesses at others.
+	if err := h.throttle.ThrottleClear(r.Context(), keys[0]); err != nil {
+		h.storeError(w, r, "sign-in throttle", err)
+		return
+	}
 	if err := h.sessions.RenewToken(r.Context()); err != nil {
 		h.storeError(w, r, "renew session", err)
 		return
@@ -154,8 +179,11 @@ func rep(r *http.Request) store.User {
 }
 
 // safeNext keeps a redirect after sign-in on this site: a path, never another host.
+// Browsers drop tabs and newlines from a URL ("/\t/evil.example" is "//evil.example"),
+// so a path with a control character is refused too.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.IndexFunc(next, func(c rune) bool { return c < ' ' || c == 0x7f }) >= 0 {
 		return "/desk"
 	}
 	return next

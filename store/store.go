@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/alexedwards/scs/v2"
 )
 
 // Store keeps orders, the sales reps who work on them, their saved quotes and share
-// links, and sessions. It is the contract both databases meet; a consumer defines the
+// links, sessions and the sign-in throttle's failures. It is the contract both databases meet; a consumer defines the
 // narrower interface it needs.
 type Store interface {
 	// PlaceOrder stores o durably and returns it with ID, CreatedAt and Status set,
@@ -89,6 +90,18 @@ type Store interface {
 	// ErrInvalidQuote for a blank or unknown user.
 	RevokeShare(ctx context.Context, token, by string) error
 
+	// ThrottleWait returns how long a sign-in attempt on any of the keys must still
+	// wait at now: the latest block among their records, less now; 0 when none blocks.
+	ThrottleWait(ctx context.Context, keys []string, now time.Time) (time.Duration, error)
+	// ThrottleFail records one failed sign-in at now on each key: its count goes up
+	// by one atomically in the database, so concurrent failures on several instances
+	// all count (after ThrottleForgetAfter of quiet it starts again at one), and the
+	// key is blocked until now + waitAfter(count), never less than it already was. It
+	// also deletes a bounded number of records quiet for over ThrottleForgetAfter.
+	ThrottleFail(ctx context.Context, keys []string, now time.Time, waitAfter func(failures int) time.Duration) error
+	// ThrottleClear forgets the key's failures (an account's, at a good sign-in).
+	ThrottleClear(ctx context.Context, key string) error
+
 	// SessionStore is scs's own store for this database.
 	SessionStore() scs.Store
 	// Ping checks that the database answers.
@@ -99,6 +112,11 @@ type Store interface {
 
 // MaxOrdersPerPage caps OrdersByOwner.
 const MaxOrdersPerPage = 1000
+
+// ThrottleForgetAfter is how long a sign-in throttle record is kept without a new
+// failure (once its block has passed): then its count starts again, and the record
+// is deleted a few at a time by later failures.
+const ThrottleForgetAfter = time.Hour
 
 var (
 	// ErrNotFound: no order, saved quote or quote version has that ID, or no live

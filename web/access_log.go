@@ -13,7 +13,8 @@ import (
 
 // accessLog writes one line per request once it is answered. It logs the route
 // pattern ("/orders/{id}"), which groups requests and carries no user data, and the
-// path only for requests no route matched.
+// path only for requests no route matched. It feeds the request metrics too, by the
+// same pattern.
 func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -42,6 +43,9 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			}
 			if route == "" {
 				attrs = append(attrs, slog.String("path", r.URL.Path))
+			}
+			if s.metrics != nil {
+				s.metrics.Request(r.Method, route, status, time.Since(start))
 			}
 			handlers.RequestLogger(r.Context(), s.log).LogAttrs(r.Context(), level, "request", attrs...)
 		}()

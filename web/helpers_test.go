@@ -71,6 +71,7 @@ func newServerWith(t testing.TB, log *slog.Logger, book *pricing.Book, st interf
 	handlers.Reps
 	handlers.Quotes
 	handlers.Pinger
+	handlers.Throttle
 	SessionStore() scs.Store
 }) *Server {
 	t.Helper()
@@ -78,7 +79,7 @@ func newServerWith(t testing.TB, log *slog.Logger, book *pricing.Book, st interf
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st, Quotes: st, DB: st}
+	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st, Quotes: st, DB: st, Throttle: st}
 	var h *handlers.Handlers
 	sessions := NewSessions(st.SessionStore(), false, func(w http.ResponseWriter, r *http.Request, err error) {
 		h.SessionError(w, r, err)

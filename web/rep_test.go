@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -33,6 +35,16 @@ func repServer(t *testing.T) (*httptest.Server, store.Store) { return repServerO
 
 func repServerOn(t *testing.T, databaseURL string) (*httptest.Server, store.Store) {
 	t.Helper()
+	st := repStoreOn(t, databaseURL)
+	book, _ := pricing.EmbeddedBook()
+	srv := httptest.NewServer(newServerWith(t, slog.New(slog.DiscardHandler), book, st))
+	t.Cleanup(srv.Close)
+	return srv, st
+}
+
+// repStoreOn opens the store with the two reps.
+func repStoreOn(t *testing.T, databaseURL string) store.Store {
+	t.Helper()
 	st, err := store.Open(context.Background(), t.TempDir(), databaseURL, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -51,10 +63,7 @@ func repServerOn(t *testing.T, databaseURL string) (*httptest.Server, store.Stor
 	if err := st.SetUserDisabled(context.Background(), "gone@example.com", true); err != nil {
 		t.Fatal(err)
 	}
-	book, _ := pricing.EmbeddedBook()
-	srv := httptest.NewServer(newServerWith(t, slog.New(slog.DiscardHandler), book, st))
-	t.Cleanup(srv.Close)
-	return srv, st
+	return st
 }
 
 func signIn(t *testing.T, c *testserver.Client, email, password string) (int, string) {
@@ -165,6 +174,66 @@ func TestRepeatedFailedSignInsAreSlowedDown(t *testing.T) {
 	// Another account from the same address is slowed too.
 	if code, _ := signIn(t, c, "other@example.com", "whatever password"); code != http.StatusTooManyRequests {
 		t.Errorf("the same address, another account: %d", code)
+	}
+}
+
+// throttleDown is a store whose sign-in throttle table does not answer in the calls
+// named; the rest works.
+type throttleDown struct {
+	store.Store
+	wait, fail, clear bool
+}
+
+var errThrottleDown = fmt.Errorf("%w: sign_in_throttle: connection refused", store.ErrUnavailable)
+
+func (s throttleDown) ThrottleWait(ctx context.Context, keys []string, now time.Time) (time.Duration, error) {
+	if s.wait {
+		return 0, errThrottleDown
+	}
+	return s.Store.ThrottleWait(ctx, keys, now)
+}
+
+func (s throttleDown) ThrottleFail(ctx context.Context, keys []string, now time.Time, waitAfter func(int) time.Duration) error {
+	if s.fail {
+		return errThrottleDown
+	}
+	return s.Store.ThrottleFail(ctx, keys, now, waitAfter)
+}
+
+func (s throttleDown) ThrottleClear(ctx context.Context, key string) error {
+	if s.clear {
+		return errThrottleDown
+	}
+	return s.Store.ThrottleClear(ctx, key)
+}
+
+// TestSignInRefusesWhenTheThrottleCannotBeRead: without its record of failures the
+// sign-in cannot tell a guess from a rep, so it lets nobody in and answers 503, as
+// for any database outage.
+func TestSignInRefusesWhenTheThrottleCannotBeRead(t *testing.T) {
+	st := repStoreOn(t, "")
+	book, _ := pricing.EmbeddedBook()
+	for name, tc := range map[string]struct {
+		down     throttleDown
+		password string
+	}{
+		"wait, the right password":  {throttleDown{Store: st, wait: true}, repPassword},
+		"wait, a wrong password":    {throttleDown{Store: st, wait: true}, "wrong password!!"},
+		"fail, a wrong password":    {throttleDown{Store: st, fail: true}, "wrong password!!"},
+		"clear, the right password": {throttleDown{Store: st, clear: true}, repPassword},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(newServerWith(t, slog.New(slog.DiscardHandler), book, tc.down))
+			defer srv.Close()
+			c := testserver.NewClient(t, srv.URL)
+			code, _, h := c.Post("/signin", url.Values{"email": {"rep@example.com"}, "password": {tc.password}}, nil)
+			if code != http.StatusServiceUnavailable || h.Get("Retry-After") == "" {
+				t.Errorf("sign in: %d, Retry-After %q; want 503 with Retry-After", code, h.Get("Retry-After"))
+			}
+			if code, _, _ := c.Get("/desk"); code != http.StatusSeeOther {
+				t.Errorf("the desk after a refused sign-in: %d, want a redirect to sign in", code)
+			}
+		})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
@@ -23,6 +24,12 @@ type Deps struct {
 	Assets       *static.Assets
 	Sessions     *scs.SessionManager // browser sessions of the purchase pages
 	MaxBodyBytes int64               // 0 means DefaultMaxBodyBytes
+	Metrics      RequestRecorder     // nil records nothing
+}
+
+// RequestRecorder counts answered requests by route pattern (*metrics.Metrics).
+type RequestRecorder interface {
+	Request(method, route string, status int, took time.Duration)
 }
 
 // Server is the console's http.Handler: the router behind the middleware.
@@ -32,12 +39,14 @@ type Server struct {
 	assets   *static.Assets
 	sessions *scs.SessionManager
 	maxBody  int64
+	metrics  RequestRecorder
 	router   *chi.Mux
 }
 
 // NewServer builds the router from d.
 func NewServer(d Deps) *Server {
-	s := &Server{log: d.Logger, h: d.Handlers, assets: d.Assets, sessions: d.Sessions, maxBody: d.MaxBodyBytes}
+	s := &Server{log: d.Logger, h: d.Handlers, assets: d.Assets, sessions: d.Sessions, maxBody: d.MaxBodyBytes,
+		metrics: d.Metrics}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

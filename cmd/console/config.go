@@ -19,6 +19,8 @@ type config struct {
 	logLevel    slog.Level
 	secure      bool // the console is served over TLS (by a proxy): Secure cookies
 	drain       time.Duration
+	metricsAddr string // "" serves no metrics
+	watchBook   bool   // reload the price book file when it changes, not only on SIGHUP
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -31,6 +33,8 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&cfg.priceBook, "price-book", "", "price book file; empty uses the embedded one (env PRICE_BOOK)")
 	fs.Var((*levelFlag)(&cfg.logLevel), "log-level", "debug, info, warn or error (env LOG_LEVEL)")
 	fs.DurationVar(&cfg.drain, "drain", 0, "on SIGTERM, keep serving this long with /readyz at 503 before stopping, e.g. 10s behind a load balancer (env DRAIN)")
+	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "127.0.0.1:9464", "listen address of /metrics for Prometheus, never the public one; empty serves none (env METRICS_ADDR)")
+	fs.BoolVar(&cfg.watchBook, "watch-price-book", false, "reload the -price-book file when it changes, as well as on SIGHUP (env WATCH_PRICE_BOOK)")
 	fs.BoolVar(&cfg.secure, "secure-cookies", false, "mark cookies Secure, when the console is served over HTTPS (env SECURE_COOKIES)")
 
 	if err := fs.Parse(args); err != nil {
@@ -52,6 +56,8 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		{"log-level", "LOG_LEVEL"},
 		{"secure-cookies", "SECURE_COOKIES"},
 		{"drain", "DRAIN"},
+		{"metrics-addr", "METRICS_ADDR"},
+		{"watch-price-book", "WATCH_PRICE_BOOK"},
 	} {
 		if v := getenv(fe.env); v != "" && !given[fe.flag] {
 			if err := fs.Set(fe.flag, v); err != nil {

@@ -14,6 +14,7 @@ func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 		"DATABASE_URL": "postgres://env",
 		"PRICE_BOOK":   "/env/prices.json",
 		"LOG_LEVEL":    "debug",
+		"METRICS_ADDR": "127.0.0.1:9999",
 	}
 	tests := []struct {
 		name string
@@ -23,28 +24,28 @@ func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 	}{
 		{
 			name: "defaults",
-			want: config{addr: "127.0.0.1:8080", dataDir: "./data", logLevel: slog.LevelInfo},
+			want: config{addr: "127.0.0.1:8080", dataDir: "./data", logLevel: slog.LevelInfo, metricsAddr: "127.0.0.1:9464"},
 		},
 		{
 			name: "environment over defaults",
 			env:  fullEnv,
 			want: config{addr: "0.0.0.0:9000", dataDir: "/var/lib/console", databaseURL: "postgres://env",
-				priceBook: "/env/prices.json", logLevel: slog.LevelDebug},
+				priceBook: "/env/prices.json", logLevel: slog.LevelDebug, metricsAddr: "127.0.0.1:9999"},
 		},
 		{
 			name: "flags over environment",
 			args: []string{"-addr", ":1", "-data", "/d", "-database-url", "postgres://flag",
-				"-price-book", "/flag.json", "-log-level", "ERROR"},
+				"-price-book", "/flag.json", "-log-level", "ERROR", "-metrics-addr", "", "-watch-price-book"},
 			env: fullEnv,
 			want: config{addr: ":1", dataDir: "/d", databaseURL: "postgres://flag",
-				priceBook: "/flag.json", logLevel: slog.LevelError},
+				priceBook: "/flag.json", logLevel: slog.LevelError, watchBook: true},
 		},
 		{
 			name: "one flag, the rest from the environment",
 			args: []string{"-log-level", "warn"},
 			env:  fullEnv,
 			want: config{addr: "0.0.0.0:9000", dataDir: "/var/lib/console", databaseURL: "postgres://env",
-				priceBook: "/env/prices.json", logLevel: slog.LevelWarn},
+				priceBook: "/env/prices.json", logLevel: slog.LevelWarn, metricsAddr: "127.0.0.1:9999"},
 		},
 	}
 	for _, tt := range tests {

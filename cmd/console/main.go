@@ -16,7 +16,10 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"kmsconsole/handlers"
+	"kmsconsole/metrics"
 	"kmsconsole/pricing"
 	"kmsconsole/static"
 	"kmsconsole/store"
@@ -35,6 +38,10 @@ func main() {
 		err = runVersion(os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "pricebook":
 		err = runPricebook(os.Args[2:], os.Stdout)
+	case len(os.Args) > 1 && os.Args[1] == "backup":
+		err = runBackup(ctx, os.Args[2:], os.Getenv, os.Stdout)
+	case len(os.Args) > 1 && os.Args[1] == "restore":
+		err = runRestore(ctx, os.Args[2:], os.Getenv, os.Stdout)
 	default:
 		err = run(ctx, os.Args[1:], os.Getenv, os.Stdout)
 	}
@@ -63,6 +70,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
+	if cfg.databaseURL == "" { // one server per SQLite data directory; a restore waits for none
+		unlock, err := store.LockDataDir(cfg.dataDir)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	st, err := store.Open(ctx, cfg.dataDir, cfg.databaseURL, log)
 	if err != nil {
 		return err
@@ -78,28 +92,50 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	// The handlers and the session manager refer to each other (a session error is
 	// answered with a page), hence the handlers first and the sessions set after.
-	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st, Quotes: st, DB: st}
 	var h *handlers.Handlers
+	version, commit := buildVersion()
+	met := metrics.New(prometheus.NewRegistry(), metrics.Build{Version: version, Commit: commit,
+		PriceBook: func() string { return h.Book().Version }})
+	if p, ok := st.(interface{ PoolStats() []store.PoolStats }); ok {
+		met.Pools(p.PoolStats)
+	}
+	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st, Quotes: st, DB: st, Throttle: st, Metrics: met}
 	sessions := web.NewSessions(st.SessionStore(), cfg.secure, func(w http.ResponseWriter, r *http.Request, err error) {
 		h.SessionError(w, r, err)
 	})
 	deps.Sessions = sessions
 	h = handlers.New(deps)
-	srv := web.NewServer(web.Deps{Logger: log, Handlers: h, Assets: assets, Sessions: sessions})
+	srv := web.NewServer(web.Deps{Logger: log, Handlers: h, Assets: assets, Sessions: sessions, Metrics: met})
 
 	// Listen before logging, so the log shows the real port when -addr asks for :0.
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
+	metricsAddr := "off"
+	if cfg.metricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.metricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics: %w", err)
+		}
+		metricsAddr = mln.Addr().String()
+		stopMetrics := serveMetrics(log, mln, met.Handler())
+		defer stopMetrics()
+	}
 	log.Info("console listening",
 		"addr", ln.Addr().String(),
+		"metrics_addr", metricsAddr,
 		"data_dir", cfg.dataDir,
 		"store", cfg.storeKind(),
 		"price_book", cfg.priceBookSource(),
 		"price_book_version", book.Version,
 		"log_level", cfg.logLevel.String())
-	go reloadOnHangup(ctx, log, cfg.priceBook, h.SetBook)
+	rl := reloader{log: log, path: cfg.priceBook, set: h.SetBook}
+	go rl.onHangup(ctx)
+	if cfg.watchBook {
+		go rl.onChange(ctx, watchInterval)
+	}
 	return serve(ctx, log, ln, srv, cfg.drain, h.Drain)
 }
 
@@ -109,31 +145,4 @@ func loadBook(path string) (*pricing.Book, error) {
 		return pricing.EmbeddedBook()
 	}
 	return pricing.LoadBook(path)
-}
-
-// reloadOnHangup reads the price book file again on every SIGHUP until ctx ends. The
-// new book is validated first: a bad file is refused with a log line and the book in
-// force stays. Without a file (the embedded book) there is nothing to reload.
-func reloadOnHangup(ctx context.Context, log *slog.Logger, path string, set func(*pricing.Book)) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-hup:
-		}
-		if path == "" {
-			log.Warn("SIGHUP: no price book file to reload; the embedded book stays in force")
-			continue
-		}
-		b, err := pricing.LoadBook(path)
-		if err != nil {
-			log.Error("SIGHUP: price book refused; the book in force stays", "err", err)
-			continue
-		}
-		set(b)
-		log.Info("price book reloaded", "path", path, "version", b.Version, "effective", b.Effective)
-	}
 }

@@ -64,6 +64,8 @@ func startRun(t *testing.T, ctx context.Context, args []string, getenv func(stri
 	t.Helper()
 	out := &output{}
 	done := make(chan error, 1)
+	// Never the default metrics port: tests run consoles side by side.
+	args = append([]string{"-metrics-addr", "127.0.0.1:0"}, args...)
 	go func() { done <- run(ctx, args, getenv, out) }()
 	addr, _ := out.logLine(t, "console listening")["addr"].(string)
 	base := "http://" + addr

@@ -16,17 +16,7 @@ import (
 
 // runVersion prints the version, the commit and the embedded price book's version.
 func runVersion(stdout io.Writer) error {
-	version, commit := "(devel)", "unknown"
-	if info, ok := debug.ReadBuildInfo(); ok {
-		if info.Main.Version != "" {
-			version = info.Main.Version
-		}
-		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" {
-				commit = s.Value
-			}
-		}
-	}
+	version, commit := buildVersion()
 	book, err := pricing.EmbeddedBook()
 	if err != nil {
 		return err
@@ -171,4 +161,21 @@ func printDiff(w io.Writer, old, next *pricing.Book) error {
 			b.Totals.Monthly.StringFixed(2), b.Totals.Upfront.StringFixed(2))
 	}
 	return nil
+}
+
+// buildVersion is the module version and the VCS commit the binary was built from,
+// as the Go toolchain recorded them ("(devel)" and "unknown" when it recorded none).
+func buildVersion() (version, commit string) {
+	version, commit = "(devel)", "unknown"
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if info.Main.Version != "" {
+			version = info.Main.Version
+		}
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" {
+				commit = s.Value
+			}
+		}
+	}
+	return version, commit
 }

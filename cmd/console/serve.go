@@ -61,3 +61,33 @@ func serve(ctx context.Context, log *slog.Logger, ln net.Listener, h http.Handle
 	log.Info("console stopped")
 	return nil
 }
+
+// serveMetrics answers Prometheus on its own listener, apart from the public one, until
+// the returned stop is called. It keeps answering while the console drains, so the
+// last figures of a stopping process can still be scraped.
+func serveMetrics(log *slog.Logger, ln net.Listener, h http.Handler) (stop func()) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener failed", "err", err)
+		}
+	}()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			_ = srv.Close()
+		}
+		<-done
+	}
+}

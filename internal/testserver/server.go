@@ -33,12 +33,15 @@ func Build(root, dir string) (string, error) {
 
 // Server is one running console process.
 type Server struct {
-	URL     string // http://127.0.0.1:PORT, no trailing slash
-	Addr    string
-	DataDir string
-	cmd     *exec.Cmd
-	out     *syncBuffer
-	exited  chan struct{} // closed once the process has exited
+	URL  string // http://127.0.0.1:PORT, no trailing slash
+	Addr string
+	// MetricsURL is the base URL of the metrics listener, on a free port of its own
+	// (a test's own -metrics-addr argument overrides it).
+	MetricsURL string
+	DataDir    string
+	cmd        *exec.Cmd
+	out        *syncBuffer
+	exited     chan struct{} // closed once the process has exited
 }
 
 // Option adds to the command line or the environment of the console.
@@ -77,9 +80,13 @@ func Start(t testing.TB, bin string, opts ...Option) *Server {
 	if o.addr == "" {
 		o.addr = FreeAddr(t)
 	}
-	cmd := exec.Command(bin, append([]string{"-addr", o.addr, "-data", o.dataDir}, o.args...)...)
+	// Never the default metrics port: tests run consoles side by side.
+	metricsAddr := FreeAddr(t)
+	args := []string{"-addr", o.addr, "-data", o.dataDir, "-metrics-addr", metricsAddr}
+	cmd := exec.Command(bin, append(args, o.args...)...)
 	cmd.Env = append(hermeticEnv(), o.env...)
-	s := &Server{URL: "http://" + o.addr, Addr: o.addr, DataDir: o.dataDir, cmd: cmd, out: &syncBuffer{}, exited: make(chan struct{})}
+	s := &Server{URL: "http://" + o.addr, Addr: o.addr, MetricsURL: "http://" + metricsAddr,
+		DataDir: o.dataDir, cmd: cmd, out: &syncBuffer{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = s.out, s.out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start console: %v", err)
@@ -166,7 +173,8 @@ func hermeticEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		switch strings.SplitN(kv, "=", 2)[0] {
-		case "ADDR", "DATA_DIR", "DATABASE_URL", "PRICE_BOOK", "LOG_LEVEL", "SECURE_COOKIES":
+		case "ADDR", "DATA_DIR", "DATABASE_URL", "PRICE_BOOK", "LOG_LEVEL", "SECURE_COOKIES",
+			"DRAIN", "METRICS_ADDR", "WATCH_PRICE_BOOK":
 			continue
 		}
 		env = append(env, kv)

@@ -62,6 +62,11 @@ func Run(t *testing.T, newDatabase NewDatabase) {
 		{"ShareLinkShowsItsVersionUntilRevoked", testShares},
 		{"ShareLinksNeedAKnownQuoteVersionAndUser", testSharesRefused},
 		{"OrderFromASharedQuoteLinksBackToIt", testOrderFromQuote},
+		{"ThrottleCountsFailuresPerKey", testThrottleCountsFailuresPerKey},
+		{"ThrottleClearForgetsOneKey", testThrottleClearForgetsOneKey},
+		{"ThrottleNeverShortensAWait", testThrottleNeverShortensAWait},
+		{"ThrottleForgetsQuietRecords", testThrottleForgetsQuietRecords},
+		{"ThrottleConcurrentFailuresOnTwoInstancesCountExactly", testThrottleConcurrentFailuresCountExactly},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
