@@ -8,7 +8,7 @@ GO    ?= go
 TEMPL := $(GO) tool templ
 FUZZTIME ?= 60s
 
-.PHONY: run build generate check-generated lint unit fuzz-short fuzz e2e e2e-deps system vulncheck test bench
+.PHONY: run build generate check-generated lint check-systemd unit fuzz-short fuzz e2e e2e-deps system vulncheck test bench
 
 # Packages of unit and handler tests: all but those that run the built binary.
 UNIT_PKGS = $$($(GO) list ./... | grep -v -e /e2e -e /systemtest)
@@ -24,6 +24,9 @@ generate: ## regenerate templ views
 
 check-generated: ## fail when the committed templ output is stale
 	scripts/check-generated.sh
+
+check-systemd: ## systemd-analyze verify (and security) on deploy/console.service; skipped without systemd-analyze
+	scripts/check-systemd.sh
 
 lint:
 	$(GO) vet ./...
@@ -53,7 +56,7 @@ system: ## the real binary without a browser: SIGKILL during orders, several ins
 vulncheck: ## govulncheck with a database built from the module proxy
 	scripts/vulncheck.sh
 
-test: check-generated lint unit fuzz-short system e2e vulncheck
+test: check-generated lint check-systemd unit fuzz-short system e2e vulncheck
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=6 $(UNIT_PKGS)
