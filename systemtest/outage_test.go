@@ -22,8 +22,14 @@ func TestDatabaseOutageAnswers503AndRecoversWithoutRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	pending := c.ReviewForm(estimate + "&again=1") // a review page open when the database goes
+	if code, _, _ := c.Get("/readyz"); code != http.StatusOK {
+		t.Fatalf("/readyz before the outage: %d", code)
+	}
 
 	pg.Stop()
+	if code, body, _ := c.Get("/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "database") {
+		t.Errorf("/readyz with the database down: %d %q, want 503 naming the database", code, body)
+	}
 	code, body, h := c.Get("/orders")
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "unavailable") || h.Get("Retry-After") == "" {
 		t.Errorf("My orders with the database down: %d", code)
@@ -49,6 +55,9 @@ func TestDatabaseOutageAnswers503AndRecoversWithoutRestart(t *testing.T) {
 	}
 	if after == "" {
 		t.Fatalf("no order placed within 15 s of the database coming back: %v", err)
+	}
+	if code, _, _ := c.Get("/readyz"); code != http.StatusOK {
+		t.Errorf("/readyz once the database is back: %d, want 200", code)
 	}
 	got := c.MyOrders()
 	if len(got) != 2 || !contains(got, before) || !contains(got, after) {
