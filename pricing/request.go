@@ -237,19 +237,24 @@ func parseCount(s string, f field) (int64, string) {
 }
 
 // DecodeRequest reads a JSON request ({"items": [...]}) strictly: broken JSON, unknown
-// fields or trailing data give a [*MalformedError]; values that are there but wrong
-// (a fraction, a negative count) are left for [Compute] to report with the rest.
+// fields, duplicate keys or trailing data give a [*MalformedError]; values that are
+// there but wrong (a fraction, a negative count) are left for [Compute] to report with
+// the rest.
 func DecodeRequest(r io.Reader) (Request, error) {
 	var wire struct {
 		Items []map[string]json.RawMessage `json:"items"`
 	}
-	dec := json.NewDecoder(r)
+	var read bytes.Buffer // what the decoder read, for the duplicate key check
+	dec := json.NewDecoder(io.TeeReader(r, &read))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&wire); err != nil {
 		return Request{}, decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return Request{}, &MalformedError{"the request has data after its JSON object"}
+	}
+	if key, dup := duplicateKey(read.Bytes()); dup {
+		return Request{}, &MalformedError{fmt.Sprintf("the request has the key %q twice in one object", key)}
 	}
 	req := Request{Items: make([]Item, 0, len(wire.Items))}
 	for i, raw := range wire.Items {
