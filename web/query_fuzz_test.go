@@ -49,8 +49,13 @@ func FuzzEstimatorQuery(f *testing.F) {
 		r.RequestURI = path + "?" + query
 		w := fuzzServe(s, logs, r)
 		fuzzCheck(t, w, logs)
-		if w.Code != http.StatusOK && w.Code != http.StatusUnprocessableEntity {
-			t.Fatalf("%s?%s: status %d, want a page (200, or 422 for an estimate that cannot be ordered)", path, query, w.Code)
+		switch {
+		case w.Code == http.StatusBadRequest:
+			if storableValues(query) {
+				t.Fatalf("%s?%s: 400 for a query of storable text", path, query)
+			}
+		case w.Code != http.StatusOK && w.Code != http.StatusUnprocessableEntity:
+			t.Fatalf("%s?%s: status %d, want a page (200, or 422 for an estimate that cannot be ordered; 400 for text with NUL or non-UTF-8 bytes)", path, query, w.Code)
 		}
 	})
 }
