@@ -4,7 +4,9 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -160,7 +162,8 @@ func ParseBook(data []byte) (*Book, error) {
 	if err := dec.Decode(&b); err != nil {
 		return nil, &ValidationError{Problems: []Problem{{Field: jsonErrorField(err), Message: jsonErrorMessage(err)}}}
 	}
-	if dec.More() {
+	// Token, not More: More reports false before a stray "}" or "]" too.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, &ValidationError{Problems: []Problem{{Field: "", Message: "unexpected data after the price book"}}}
 	}
 	if err := b.validate(); err != nil {

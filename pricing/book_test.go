@@ -99,3 +99,12 @@ func TestLoadBookFromAFile(t *testing.T) {
 		t.Errorf("a bad file must be refused naming the file and the field: %v", err)
 	}
 }
+
+func TestPriceBookWithTrailingDataIsRefused(t *testing.T) {
+	for _, tail := range []string{" {}", "}", "]]", " garbage"} {
+		_, err := ParseBook(append(append([]byte{}, embeddedBook...), tail...))
+		if err == nil || !strings.Contains(err.Error(), "after the price book") {
+			t.Errorf("book followed by %q: %v, want a refusal of the data after it", tail, err)
+		}
+	}
+}
