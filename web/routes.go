@@ -39,13 +39,13 @@ func (s *Server) routes() *chi.Mux {
 		r.Post("/quotes", s.h.QuoteAPI)
 		r.Get("/price-book", s.h.PriceBookAPI)
 		// For signed-in reps only: 401 without a rep, 403 for a disabled one.
-		r.With(s.sessions.LoadAndSave, s.h.RequireRep).Get("/orders", s.h.OrdersAPI)
+		r.With(s.loadAndSave, s.h.RequireRep).Get("/orders", s.h.OrdersAPI)
 	})
 
 	// The purchase flow: a browser session (kept in the database) and protection
 	// against cross-site form posts.
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.crossOriginProtection())
+		r.Use(s.loadAndSave, s.crossOriginProtection())
 		r.Get("/purchase/{product}", s.h.PurchaseReview)
 		r.Post("/orders", s.h.PlaceOrder)
 		r.Get("/orders", s.h.MyOrders)
@@ -57,7 +57,7 @@ func (s *Server) routes() *chi.Mux {
 
 	// Sales reps: signing in and out, then the pages only a signed-in rep reaches.
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.crossOriginProtection())
+		r.Use(s.loadAndSave, s.crossOriginProtection())
 		r.Get("/signin", s.h.SignInPage)
 		r.Post("/signin", s.h.SignIn)
 		r.Post("/signout", s.h.SignOut)

@@ -20,6 +20,43 @@ func NewSessions(store scs.Store, secure bool, onError func(http.ResponseWriter,
 	m.Cookie.SameSite = http.SameSiteLaxMode
 	m.Cookie.Secure = secure
 	m.Cookie.Persist = true
-	m.ErrorFunc = onError
+	m.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		onError(w, r, err)
+		if one, ok := w.(*oneAnswer); ok {
+			one.done = true
+		}
+	}
 	return m
 }
+
+// loadAndSave is scs's LoadAndSave made to send one answer. When the session cannot
+// be saved (the database is down, the disk full), scs calls the error function as the
+// handler starts its answer, and then passes the handler's answer on as well: two
+// pages in one body. The writer drops whatever follows the error page.
+func (s *Server) loadAndSave(next http.Handler) http.Handler {
+	inner := s.sessions.LoadAndSave(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inner.ServeHTTP(&oneAnswer{ResponseWriter: w}, r)
+	})
+}
+
+// oneAnswer passes writes on until the session error page has been written.
+type oneAnswer struct {
+	http.ResponseWriter
+	done bool
+}
+
+func (o *oneAnswer) WriteHeader(status int) {
+	if !o.done {
+		o.ResponseWriter.WriteHeader(status)
+	}
+}
+
+func (o *oneAnswer) Write(b []byte) (int, error) {
+	if o.done {
+		return len(b), nil // the handler's page, after the error page: dropped
+	}
+	return o.ResponseWriter.Write(b)
+}
+
+func (o *oneAnswer) Unwrap() http.ResponseWriter { return o.ResponseWriter }

@@ -116,7 +116,7 @@ func Start(t testing.TB, bin string, opts ...Option) *Server {
 // Logs returns what the console has written to stdout and stderr so far.
 func (s *Server) Logs() string { return s.out.String() }
 
-// Stop sends SIGTERM and waits for the process to exit (killing it after 5 s).
+// Stop sends SIGTERM and waits for the process to exit (killing it after 12 s).
 func (s *Server) Stop(t testing.TB) {
 	select {
 	case <-s.exited:
@@ -126,8 +126,8 @@ func (s *Server) Stop(t testing.TB) {
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-s.exited:
-	case <-time.After(5 * time.Second):
-		t.Errorf("console did not stop within 5s of SIGTERM; killing it")
+	case <-time.After(12 * time.Second): // above the console's own 10 s shutdown bound
+		t.Errorf("console did not stop within 12s of SIGTERM; killing it")
 		s.Kill()
 	}
 }
