@@ -58,5 +58,6 @@ vulncheck: ## govulncheck with a database built from the module proxy
 
 test: check-generated lint check-systemd unit fuzz-short system e2e vulncheck
 
-bench:
+bench: ## Go benchmarks (benchstat format), then the load run on the real binary: see docs/performance.md
 	$(GO) test -run='^$$' -bench=. -benchmem -count=6 $(UNIT_PKGS)
+	$(GO) run ./cmd/loadgen -duration 10s -soak 60s

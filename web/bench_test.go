@@ -70,6 +70,34 @@ func BenchmarkKMSFragment(b *testing.B) {
 	benchGet(b, "/kms/quote?region=ap-tokyo&customer_keys=10&api_calls=125000")
 }
 
+// BenchmarkGzipped asks for the answers above as browsers do, with Accept-Encoding:
+// gzip: compressing them is a large share of their cost (docs/performance.md).
+func BenchmarkGzipped(b *testing.B) {
+	const ssm = "region=ap-tokyo&credentials=2500&qps_units=2&billing=annual&term=1"
+	for _, bc := range []struct{ name, method, target, body string }{
+		{"QuoteAPI", http.MethodPost, "/api/v1/quotes", issueExample},
+		{"SSMFragment", http.MethodGet, "/ssm/quote?" + ssm, ""},
+		{"SSMEstimatorPage", http.MethodGet, "/ssm?" + ssm, ""},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			s := benchServer(b)
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				r := httptest.NewRequest(bc.method, bc.target, strings.NewReader(bc.body))
+				r.Header.Set("Accept-Encoding", "gzip")
+				if bc.body != "" {
+					r.Header.Set("Content-Type", "application/json")
+				}
+				s.ServeHTTP(w, r)
+				if w.Code != http.StatusOK || w.Header().Get("Content-Encoding") != "gzip" {
+					b.Fatalf("%s: %d, Content-Encoding %q", bc.target, w.Code, w.Header().Get("Content-Encoding"))
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkPlaceOrder reviews and places one durable SQLite order per iteration,
 // over loopback HTTP with a session, as a buyer does.
 func BenchmarkPlaceOrder(b *testing.B) {

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// estimate is the SSM estimate the fragment and page scenarios show: the one the web
+// benchmarks use.
+const estimate = "region=ap-tokyo&credentials=2500&qps_units=2&billing=annual&term=1"
+
+// quoteBody is the quote API request of the issue's example (web/quote_api_test.go):
+// one item of each product.
+const quoteBody = `{"items": [
+  {"product": "ssm", "region": "ap-tokyo", "edition": "enterprise", "credentials": 2500,
+   "qps_units": 2, "billing": "annual", "term_months": 12},
+  {"product": "kms", "region": "ap-guangzhou", "customer_keys": 10, "managed_keys": 2,
+   "pending_deletion_keys": 1, "api_calls": 125000, "days": 30},
+  {"product": "ssm_legacy", "region": "ap-beijing", "credentials": 100, "api_calls": 60000}
+]}`
+
+// The targets of the issue, as ratios to the bare handler in the same run.
+const p99Target = 20 * time.Millisecond
+
+// readScenario is a request the load repeats: no session, nothing written.
+type readScenario struct {
+	name   string
+	target Target
+	method string
+	path   string
+	body   string // JSON, for a POST
+	expect string // the uncompressed answer contains this (checked once, before the load)
+}
+
+var bareScenario = readScenario{name: "bare chi \"ok\"", method: http.MethodGet, path: "/", expect: "ok"}
+
+var readScenarios = []readScenario{
+	// The console's middleware and logging around the smallest handler: the floor
+	// under the three below. No target.
+	{name: "console /healthz", method: http.MethodGet, path: "/healthz", expect: "ok"},
+	{name: "quote API", target: Target{MinRatio: 0.5, MaxP99: p99Target},
+		method: http.MethodPost, path: "/api/v1/quotes", body: quoteBody, expect: `"totals"`},
+	{name: "live fragment", target: Target{MinRatio: 0.4, MaxP99: p99Target},
+		method: http.MethodGet, path: "/ssm/quote?" + estimate, expect: "Secrets Manager"},
+	{name: "estimator page", target: Target{MinRatio: 0.3, MaxP99: p99Target},
+		method: http.MethodGet, path: "/ssm?" + estimate, expect: "</html>"},
+}
+
+// ordersTarget: durable orders a second, on each database.
+var ordersTarget = Target{MinRPS: 1000}
+
+func (sc readScenario) request(ctx context.Context, base string) (*http.Request, error) {
+	var body io.Reader
+	if sc.body != "" {
+		body = strings.NewReader(sc.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, sc.method, base+sc.path, body)
+	if err != nil {
+		return nil, err
+	}
+	if sc.body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return req, nil
+}
+
+// worker sends the request again and again, accepting gzip as a browser does.
+func (sc readScenario) worker(c *http.Client, base string) func(int) doFunc {
+	return func(int) doFunc {
+		return func(ctx context.Context) error {
+			req, err := sc.request(ctx, base)
+			if err != nil {
+				return err
+			}
+			req.Header.Set("Accept-Encoding", "gzip")
+			return send(c, req, nil)
+		}
+	}
+}
+
+// check sends the request once, uncompressed, and looks at the answer: a scenario that
+// measures error pages would measure nothing.
+func (sc readScenario) check(ctx context.Context, c *http.Client, base string) error {
+	req, err := sc.request(ctx, base)
+	if err != nil {
+		return err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s: %w", sc.name, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("%s: %w", sc.name, err)
+	}
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), sc.expect) {
+		return fmt.Errorf("%s: %s %s answered %d without %q", sc.name, sc.method, sc.path, resp.StatusCode, sc.expect)
+	}
+	return nil
+}
+
+// readWorkers are the workers of the read scenarios against the console, for the soak.
+func readWorkers(p *process, tr http.RoundTripper) []func(int) doFunc {
+	c := newClient(tr, nil)
+	var ws []func(int) doFunc
+	for _, sc := range readScenarios {
+		ws = append(ws, sc.worker(c, p.URL))
+	}
+	return ws
+}
