@@ -53,16 +53,24 @@ func newTestServer(t testing.TB) (*Server, *logBuffer) {
 	t.Helper()
 	logs := &logBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	book, st := newTestStore(t, log, "")
+	return newServerWith(t, log, book, st), logs
+}
+
+// newTestStore opens a store in a temporary directory (SQLite, or PostgreSQL with a
+// database URL), closed when the test ends, and returns it with the embedded book.
+func newTestStore(t testing.TB, log *slog.Logger, databaseURL string) (*pricing.Book, store.Store) {
+	t.Helper()
 	book, err := pricing.EmbeddedBook()
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), t.TempDir(), "", log)
+	st, err := store.Open(context.Background(), t.TempDir(), databaseURL, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return newServerWith(t, log, book, st), logs
+	return book, st
 }
 
 // newServerWith builds the server on the given order store, as main does.

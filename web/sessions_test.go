@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
-	"kmsconsole/pricing"
 	"kmsconsole/store"
 )
 
@@ -34,15 +32,7 @@ func (s sessionsFailStore) SessionStore() scs.Store { return failingSessions{s.S
 // 503 page alone, compressed or not.
 func TestASessionThatCannotBeSavedGivesOnePage(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	book, err := pricing.EmbeddedBook()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), t.TempDir(), "", log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	book, st := newTestStore(t, log, "")
 	srv := newServerWith(t, log, book, sessionsFailStore{st})
 	for _, enc := range []string{"", "gzip"} {
 		// The review page puts a token in the session, so the session must be saved.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -9,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"kmsconsole/pricing"
-	"kmsconsole/store"
 	"kmsconsole/store/storetest"
 )
 
@@ -24,15 +21,7 @@ func TestUnstorableTextIsRefusedBeforeAnyHandler(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
-			book, err := pricing.EmbeddedBook()
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, err := store.Open(context.Background(), t.TempDir(), dbURL(t), log)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
+			book, st := newTestStore(t, log, dbURL(t))
 			srv := newServerWith(t, log, book, st)
 
 			form := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Sec-Fetch-Site": {"same-origin"}}
