@@ -1,8 +1,6 @@
 package pricing
 
 import (
-	"encoding/json"
-
 	"github.com/shopspring/decimal"
 )
 
@@ -97,28 +95,19 @@ type Notice struct {
 }
 
 // Amounts are written with exactly two decimal places ("1865.00") so that every reader
-// of the JSON sees cents; unit prices and quantities keep their exact value.
+// of the JSON sees cents; unit prices and quantities keep their exact value. The three
+// types write their JSON directly (see quote_json.go): encoding/json re-reads and
+// copies whatever a MarshalJSON method returns, and through json.Marshal at every
+// level a quote's lines were read three times over.
 
-func (l Line) MarshalJSON() ([]byte, error) {
-	type plain Line
-	return json.Marshal(struct {
-		plain
-		Amount string `json:"amount"`
-	}{plain(l), l.Amount.StringFixed(2)})
+func (q Quote) MarshalJSON() ([]byte, error) {
+	return q.AppendJSON(make([]byte, 0, 2048*(len(q.Items)+1)))
 }
+
+func (l Line) MarshalJSON() ([]byte, error) { return l.appendJSON(make([]byte, 0, 512)), nil }
 
 func (it QuotedItem) MarshalJSON() ([]byte, error) {
-	type plain QuotedItem
-	return json.Marshal(struct {
-		plain
-		Monthly string `json:"monthly"`
-		Upfront string `json:"upfront"`
-	}{plain(it), it.Monthly.StringFixed(2), it.Upfront.StringFixed(2)})
+	return it.appendJSON(make([]byte, 0, 512*(len(it.Lines)+1)))
 }
 
-func (t Totals) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Monthly string `json:"monthly"`
-		Upfront string `json:"upfront"`
-	}{t.Monthly.StringFixed(2), t.Upfront.StringFixed(2)})
-}
+func (t Totals) MarshalJSON() ([]byte, error) { return t.appendJSON(make([]byte, 0, 48)), nil }

@@ -1,0 +1,168 @@
+package pricing
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+// The reference: the quote as encoding/json wrote it when the three types marshalled
+// through json.Marshal, spelled out as plain structs in the same field order.
+type (
+	refLine struct {
+		Description string          `json:"description"`
+		Quantity    decimal.Decimal `json:"quantity"`
+		Unit        string          `json:"unit"`
+		UnitPrice   decimal.Decimal `json:"unit_price"`
+		Note        string          `json:"note,omitempty"`
+		Formula     string          `json:"formula,omitempty"`
+		Source      string          `json:"source,omitempty"`
+		Amount      string          `json:"amount"`
+	}
+	refItem struct {
+		Product    string     `json:"product"`
+		Name       string     `json:"name"`
+		Region     string     `json:"region"`
+		RegionName string     `json:"region_name"`
+		Orderable  bool       `json:"orderable"`
+		Lines      []refLine  `json:"lines"`
+		SSM        *SSMSizing `json:"ssm,omitempty"`
+		Input      Item       `json:"input"`
+		Monthly    string     `json:"monthly"`
+		Upfront    string     `json:"upfront"`
+	}
+	refTotals struct {
+		Monthly string `json:"monthly"`
+		Upfront string `json:"upfront"`
+	}
+	refQuote struct {
+		Currency              string    `json:"currency"`
+		PriceBook             BookRef   `json:"price_book"`
+		Items                 []refItem `json:"items"`
+		AccountLines          []refLine `json:"account_lines"`
+		Totals                refTotals `json:"totals"`
+		Assumptions           []Notice  `json:"assumptions"`
+		Warnings              []Notice  `json:"warnings"`
+		Settlement            []Notice  `json:"settlement"`
+		QuotaIncreaseRequired bool      `json:"quota_increase_required"`
+		Orderable             bool      `json:"orderable"`
+	}
+)
+
+func refLines(ls []Line) []refLine {
+	if ls == nil {
+		return nil
+	}
+	out := make([]refLine, len(ls))
+	for i, l := range ls {
+		out[i] = refLine{l.Description, l.Quantity, l.Unit, l.UnitPrice, l.Note, l.Formula, l.Source, l.Amount.StringFixed(2)}
+	}
+	return out
+}
+
+func reference(q Quote) refQuote {
+	r := refQuote{Currency: q.Currency, PriceBook: q.PriceBook, AccountLines: refLines(q.AccountLines),
+		Totals:      refTotals{q.Totals.Monthly.StringFixed(2), q.Totals.Upfront.StringFixed(2)},
+		Assumptions: q.Assumptions, Warnings: q.Warnings, Settlement: q.Settlement,
+		QuotaIncreaseRequired: q.QuotaIncreaseRequired, Orderable: q.Orderable}
+	if q.Items != nil {
+		r.Items = make([]refItem, len(q.Items))
+	}
+	for i, it := range q.Items {
+		r.Items[i] = refItem{it.Product, it.Name, it.Region, it.RegionName, it.Orderable, refLines(it.Lines),
+			it.SSM, it.Input, it.Monthly.StringFixed(2), it.Upfront.StringFixed(2)}
+	}
+	return r
+}
+
+func assertSameJSON(t *testing.T, q Quote) {
+	t.Helper()
+	got, err := json.Marshal(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := json.Marshal(reference(q))
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct, err := q.AppendJSON(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(direct, got) {
+		t.Fatalf("AppendJSON and json.Marshal differ:\n%.200s\n%.200s", direct, got)
+	}
+	if !bytes.Equal(got, want) {
+		i := 0
+		for i < len(got) && i < len(want) && got[i] == want[i] {
+			i++
+		}
+		t.Fatalf("JSON differs at byte %d:\ngot  …%.120s\nwant …%.120s", i, got[max(i-40, 0):], want[max(i-40, 0):])
+	}
+}
+
+// TestQuoteJSONIsUnchanged: quotes of every shape encode byte for byte as before.
+func TestQuoteJSONIsUnchanged(t *testing.T) {
+	b := mustBook(t)
+	r := rand.New(rand.NewPCG(7, 11))
+	compared := 0
+	for range 500 {
+		q, err := Compute(b, randomRequest(r, b))
+		if err != nil {
+			continue
+		}
+		assertSameJSON(t, q)
+		compared++
+	}
+	if compared < 250 {
+		t.Fatalf("only %d of 500 random requests priced: the comparison is too thin", compared)
+	}
+	// Empty and nil parts, and a line with every optional field blank.
+	assertSameJSON(t, Quote{})
+	assertSameJSON(t, Quote{Items: []QuotedItem{{Lines: []Line{{}}}}, AccountLines: []Line{}})
+}
+
+// TestJSONStringsAreEscapedAsEncodingJSONDoes: any text in a line (a price book's
+// description, a rep's note) comes out as encoding/json writes it.
+func TestJSONStringsAreEscapedAsEncodingJSONDoes(t *testing.T) {
+	samples := []string{"", "plain", `"quoted" \ back`, "<script>&amp;</script>", "tab\tnew\nline\rcr\bbs\fff",
+		"\x00\x01\x1f\x7f", "bad \xff\xfe utf-8 \xe2\x82", "line sep \u2028 para \u2029", "→ 1,587.00 “quoted” 你好 🙂"}
+	r := rand.New(rand.NewPCG(3, 5))
+	alphabet := []string{"a", "\"", "\\", "<", ">", "&", "\n", "\x00", "\x1f", "\xff", "é", "\u2028", "🙂", "\xe2\x80", " "}
+	for range 2000 {
+		var sb strings.Builder
+		for range r.IntN(12) {
+			sb.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		samples = append(samples, sb.String())
+	}
+	for _, s := range samples {
+		want, _ := json.Marshal(s)
+		if got := appendString(nil, s); !bytes.Equal(got, want) {
+			t.Errorf("appendString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
+
+// BenchmarkQuoteJSON encodes a three-item quote as the API does.
+func BenchmarkQuoteJSON(b *testing.B) {
+	book := mustBook(b)
+	q, err := Compute(book, Request{Items: []Item{
+		ssm("ap-tokyo", 2500, 2, BillingAnnual, 12),
+		kms("ap-guangzhou", 10, 2, 1, 125_000),
+		legacy("ap-beijing", 100, 60_000),
+	}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
