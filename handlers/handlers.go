@@ -22,6 +22,8 @@ type Deps struct {
 	Sessions RepSessions      // the browser sessions
 	Throttle Throttle         // failed sign-ins, shared by every instance (the store)
 	Metrics  Recorder         // what operators watch; nil records nothing
+	// SecureCookies marks the console's own cookies Secure (served over HTTPS).
+	SecureCookies bool
 }
 
 // Recorder counts the events operators watch (*metrics.Metrics in the console).
@@ -50,6 +52,7 @@ type Handlers struct {
 	db       Pinger
 	draining atomic.Bool
 	metrics  Recorder
+	secure   bool
 }
 
 // New returns the handlers built on d.
@@ -60,7 +63,7 @@ func New(d Deps) *Handlers {
 	}
 	h := &Handlers{log: log, assets: d.Assets, orders: d.Orders, reps: d.Reps, quotes: d.Quotes, db: d.DB,
 		sessions: d.Sessions, throttle: d.Throttle}
-	h.metrics = d.Metrics
+	h.metrics, h.secure = d.Metrics, d.SecureCookies
 	if h.metrics == nil {
 		h.metrics = noRecorder{}
 	}

@@ -21,6 +21,7 @@ type Orders interface {
 	PlaceOrder(ctx context.Context, o store.Order) (store.Order, bool, error)
 	Order(ctx context.Context, id string) (store.Order, error)
 	OrdersByOwner(ctx context.Context, owner string, limit int) ([]store.Order, error)
+	PlacedOrderID(ctx context.Context, owner, key string) (string, error)
 }
 
 // Sessions is what the purchase pages need of the session manager (scs's
@@ -66,9 +67,17 @@ func (h *Handlers) showReview(w http.ResponseWriter, r *http.Request, v views.Re
 		v.Token = newToken()
 		h.sessions.Put(r.Context(), key, v.Token)
 	}
-	if id := h.sessions.GetString(r.Context(), placedKey(v.Token)); id != "" {
-		v.PlacedID = id
-		v.Again = v.Again + "&again=1"
+	// Asked of the orders themselves, so that placing an order writes nothing to the
+	// session. Without an answer the page is still right: posting it again is safe.
+	if owner := h.sessions.GetString(r.Context(), ownerKey); owner != "" {
+		id, err := h.orders.PlacedOrderID(r.Context(), owner, v.Token)
+		if err != nil {
+			h.logger(r).Warn("review: placed order not looked up", "err", err)
+		}
+		if id != "" {
+			v.PlacedID = id
+			v.Again = v.Again + "&again=1"
+		}
 	}
 	h.render(w, r, http.StatusOK, views.ReviewPage(v))
 }
@@ -86,8 +95,15 @@ func reviewKey(product string, hidden []views.Option, termsHash string) string {
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
-// placedKey holds, in the session, the order placed with a review token.
-func placedKey(token string) string { return "placed:" + token }
+// placedCookie says, for one look at the confirmation page, which order was just
+// placed: a cookie rather than the session, so that placing an order costs one
+// database write, the order's.
+const placedCookie = "console_placed"
+
+func setPlaced(w http.ResponseWriter, r *http.Request, secure bool, id string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: placedCookie, Value: id, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure || r.TLS != nil})
+}
 
 // review prices the inputs again and fills the review page, without the buyer's part.
 func (h *Handlers) review(r *http.Request, product string, in url.Values) views.Review {
@@ -244,9 +260,8 @@ func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 	if created {
 		h.metrics.OrderPlaced(product)
 		h.logger(r).Info("order placed", "order_id", placed.ID, "products", order.Products)
-		h.sessions.Put(r.Context(), "flash", "placed:"+placed.ID)
+		setPlaced(w, r, h.secure, placed.ID, 300)
 	}
-	h.sessions.Put(r.Context(), placedKey(v.Token), placed.ID)
 	// Post/redirect/get: a reload of the confirmation does not post again.
 	http.Redirect(w, r, "/orders/"+placed.ID, http.StatusSeeOther)
 }
@@ -268,7 +283,11 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 		h.NotFound(w, r)
 		return
 	}
-	justPlaced := h.sessions.PopString(r.Context(), "flash") == "placed:"+o.ID
+	justPlaced := false
+	if c, err := r.Cookie(placedCookie); err == nil && c.Value == o.ID {
+		justPlaced = true
+		setPlaced(w, r, h.secure, "", -1) // once
+	}
 	title := "Order " + o.ID
 	if justPlaced {
 		title = "Order placed"

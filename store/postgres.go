@@ -177,6 +177,15 @@ func (s *postgresStore) Order(ctx context.Context, id string) (Order, error) {
 	return o, wrapErr(ctx, "order", err)
 }
 
+func (s *postgresStore) PlacedOrderID(ctx context.Context, owner, key string) (string, error) {
+	var id string
+	err := s.pool.QueryRow(ctx, `SELECT id FROM orders WHERE idempotency_key = $1 AND owner = $2`, key, owner).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return id, wrapErr(ctx, "placed order", err)
+}
+
 func (s *postgresStore) OrdersByOwner(ctx context.Context, owner string, limit int) ([]Order, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+pgOrderColumns+` FROM orders
 		WHERE owner = $1 ORDER BY created_at DESC, seq DESC LIMIT $2`, owner, clampLimit(limit))

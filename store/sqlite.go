@@ -285,6 +285,15 @@ func (s *sqliteStore) Order(ctx context.Context, id string) (Order, error) {
 	return o, wrapErr(ctx, "order", err)
 }
 
+func (s *sqliteStore) PlacedOrderID(ctx context.Context, owner, key string) (string, error) {
+	var id string
+	err := s.reader.QueryRowContext(ctx, `SELECT id FROM orders WHERE idempotency_key = $1 AND owner = $2`, key, owner).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return id, wrapErr(ctx, "placed order", err)
+}
+
 func (s *sqliteStore) OrdersByOwner(ctx context.Context, owner string, limit int) ([]Order, error) {
 	rows, err := s.reader.QueryContext(ctx, sqliteSelectOrder+`
 		WHERE owner = $1 ORDER BY created_at DESC, seq DESC LIMIT $2`, owner, clampLimit(limit))

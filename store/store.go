@@ -25,6 +25,9 @@ type Store interface {
 	// OrdersByOwner returns the owner's newest orders first, at most limit of them
 	// (limit <= 0 or above MaxOrdersPerPage means MaxOrdersPerPage).
 	OrdersByOwner(ctx context.Context, owner string, limit int) ([]Order, error)
+	// PlacedOrderID returns the ID of the order the owner placed with the idempotency
+	// key, or "" when the key placed none of the owner's orders.
+	PlacedOrderID(ctx context.Context, owner, key string) (string, error)
 
 	// AddUser adds a sales rep with the email (kept trimmed and lower-cased) and a
 	// password hash the caller made (the store never hashes). ErrEmailTaken when a rep

@@ -14,7 +14,8 @@ func NewSessions(store scs.Store, secure bool, onError func(http.ResponseWriter,
 	m := scs.New()
 	m.Store = store
 	m.Lifetime = 30 * 24 * time.Hour // "My orders" outlives a browser restart
-	m.IdleTimeout = 7 * 24 * time.Hour
+	// No scs IdleTimeout: with one, scs saves every session on every request, an
+	// fsynced write per page view. renewIdle keeps the idle limit instead.
 	m.Cookie.Name = "console_session"
 	m.Cookie.HttpOnly = true
 	m.Cookie.SameSite = http.SameSiteLaxMode
@@ -34,7 +35,7 @@ func NewSessions(store scs.Store, secure bool, onError func(http.ResponseWriter,
 // handler starts its answer, and then passes the handler's answer on as well: two
 // pages in one body. The writer drops whatever follows the error page.
 func (s *Server) loadAndSave(next http.Handler) http.Handler {
-	inner := s.sessions.LoadAndSave(next)
+	inner := s.sessions.LoadAndSave(s.renewIdle(next))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		inner.ServeHTTP(&oneAnswer{ResponseWriter: w}, r)
 	})
@@ -60,3 +61,36 @@ func (o *oneAnswer) Write(b []byte) (int, error) {
 }
 
 func (o *oneAnswer) Unwrap() http.ResponseWriter { return o.ResponseWriter }
+
+// A session unused for idleTimeout ends. Its last use is kept to the hour, so that a
+// session is saved at most once an hour for that, not on every request.
+const (
+	idleTimeout = 7 * 24 * time.Hour
+	idleRenew   = time.Hour
+	seenKey     = "seen"
+)
+
+// renewIdle ends a session idle for longer than idleTimeout and records its use when
+// the last record is over an hour old. A request without a session is left alone.
+func (s *Server) renewIdle(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if len(s.sessions.Keys(ctx)) > 0 {
+			now := time.Now()
+			var seen time.Time // kept as Unix seconds: gob stores an int64 as it is
+			if unix := s.sessions.GetInt64(ctx, seenKey); unix != 0 {
+				seen = time.Unix(unix, 0)
+			}
+			switch {
+			case !seen.IsZero() && now.Sub(seen) > idleTimeout:
+				if err := s.sessions.Destroy(ctx); err != nil {
+					s.h.SessionError(w, r, err)
+					return
+				}
+			case seen.IsZero() || now.Sub(seen) > idleRenew:
+				s.sessions.Put(ctx, seenKey, now.Unix())
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"github.com/alexedwards/scs/v2/memstore"
 
 	"kmsconsole/store"
 )
@@ -62,4 +63,68 @@ func gunzip(t *testing.T, b []byte) string {
 		t.Fatal(err)
 	}
 	return string(out)
+}
+
+// countingSessions counts the saves of a session store.
+type countingSessions struct {
+	scs.Store
+	commits *int
+}
+
+func (c countingSessions) Commit(token string, b []byte, expiry time.Time) error {
+	*c.commits++
+	return c.Store.Commit(token, b, expiry)
+}
+
+// idleTestServer serves /put (puts a value), /get (reads it) and /age (makes the
+// session's last use eight days old) through the console's session middleware.
+func idleTestServer(t *testing.T, commits *int) http.Handler {
+	m := NewSessions(countingSessions{memstore.New(), commits}, false, func(w http.ResponseWriter, r *http.Request, err error) {
+		t.Errorf("session error: %v", err)
+	})
+	s := &Server{sessions: m}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/put", func(w http.ResponseWriter, r *http.Request) { m.Put(r.Context(), "k", "v") })
+	mux.HandleFunc("/get", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, m.GetString(r.Context(), "k")) })
+	mux.HandleFunc("/age", func(w http.ResponseWriter, r *http.Request) {
+		m.Put(r.Context(), seenKey, time.Now().Add(-8*24*time.Hour).Unix())
+	})
+	return s.loadAndSave(mux)
+}
+
+func TestASessionIsSavedWhenChangedAndItsUseOnceAnHour(t *testing.T) {
+	commits := 0
+	h := idleTestServer(t, &commits)
+	put := do(h, http.MethodGet, "/put", nil, nil)
+	cookie := http.Header{"Cookie": {put.Result().Cookies()[0].String()}}
+	if commits != 1 {
+		t.Fatalf("%d saves after a change, want 1", commits)
+	}
+	if body := do(h, http.MethodGet, "/get", cookie, nil).Body.String(); body != "v" {
+		t.Fatalf("the session holds %q", body)
+	}
+	if commits != 2 {
+		t.Fatalf("%d saves after the first use, want 2 (its use recorded)", commits)
+	}
+	for range 5 {
+		do(h, http.MethodGet, "/get", cookie, nil)
+	}
+	if commits != 2 {
+		t.Errorf("%d saves after 5 reads within the hour, want still 2", commits)
+	}
+	// A request without a session makes none.
+	do(h, http.MethodGet, "/get", nil, nil)
+	if commits != 2 {
+		t.Errorf("%d saves after a request without a session, want 2", commits)
+	}
+}
+
+func TestASessionIdleForOverAWeekEnds(t *testing.T) {
+	commits := 0
+	h := idleTestServer(t, &commits)
+	cookie := http.Header{"Cookie": {do(h, http.MethodGet, "/put", nil, nil).Result().Cookies()[0].String()}}
+	do(h, http.MethodGet, "/age", cookie, nil)
+	if body := do(h, http.MethodGet, "/get", cookie, nil).Body.String(); body != "" {
+		t.Errorf("a session idle for eight days still holds %q", body)
+	}
 }

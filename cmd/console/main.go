@@ -99,7 +99,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if p, ok := st.(interface{ PoolStats() []store.PoolStats }); ok {
 		met.Pools(p.PoolStats)
 	}
-	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st, Quotes: st, DB: st, Throttle: st, Metrics: met}
+	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st, Quotes: st, DB: st, Throttle: st, Metrics: met,
+		SecureCookies: cfg.secure}
 	sessions := web.NewSessions(st.SessionStore(), cfg.secure, func(w http.ResponseWriter, r *http.Request, err error) {
 		h.SessionError(w, r, err)
 	})

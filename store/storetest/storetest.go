@@ -34,6 +34,7 @@ func Run(t *testing.T, newDatabase NewDatabase) {
 		{"ConcurrentIdenticalRequestsPlaceExactlyOneOrder", testIdempotentConcurrent},
 		{"IdempotencyKeyOfAnotherOwnerIsRefused", testIdempotencyConflict},
 		{"OrdersByOwnerSeesOnlyTheOwnersOrdersNewestFirst", testOrdersByOwner},
+		{"PlacedOrderIDFindsTheOwnersOrderByItsKey", testPlacedOrderID},
 		{"UnknownOrderIsNotFound", testNotFound},
 		{"OpeningAgainAppliesNoMigrationTwice", testReopenMigrations},
 		{"ConcurrentOpensMigrateOnce", testConcurrentOpens},
@@ -488,5 +489,20 @@ func testPing(t *testing.T, db database) {
 	s.Close()
 	if err := s.Ping(context.Background()); err == nil {
 		t.Errorf("Ping after Close: nil error")
+	}
+}
+
+func testPlacedOrderID(t *testing.T, db database) {
+	s := db.open(t)
+	placed := place(t, s, SampleOrder("session-a", "key-1"))
+	for _, tc := range []struct{ owner, key, want string }{
+		{"session-a", "key-1", placed.ID},
+		{"session-b", "key-1", ""}, // another owner's key says nothing
+		{"session-a", "key-2", ""},
+	} {
+		got, err := s.PlacedOrderID(t.Context(), tc.owner, tc.key)
+		if err != nil || got != tc.want {
+			t.Errorf("PlacedOrderID(%q, %q) = %q, %v; want %q", tc.owner, tc.key, got, err, tc.want)
+		}
 	}
 }
