@@ -75,7 +75,7 @@ const (
 func (s *Server) renewIdle(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		if len(s.sessions.Keys(ctx)) > 0 {
+		if s.sessions.Token(ctx) != "" { // a stored session; no allocation for a visitor without one
 			now := time.Now()
 			var seen time.Time // kept as Unix seconds: gob stores an int64 as it is
 			if unix := s.sessions.GetInt64(ctx, seenKey); unix != 0 {
