@@ -29,12 +29,7 @@ func TestSIGHUPReloadsAGoodPriceBookAndRefusesABadOne(t *testing.T) {
 	write(string(original))
 	srv := testserver.Start(t, consoleBin, testserver.Args("-price-book", path))
 	c := testserver.NewClient(t, srv.URL)
-	version := func() string {
-		_, body, _ := c.Get("/api/v1/price-book")
-		var b struct{ Version string }
-		_ = json.Unmarshal([]byte(body), &b)
-		return b.Version
-	}
+	version := func() string { return bookVersion(c) }
 	waitFor := func(want string) {
 		t.Helper()
 		deadline := time.Now().Add(5 * time.Second)
@@ -90,12 +85,7 @@ func TestWatchedPriceBookReloadsWhenTheFileChanges(t *testing.T) {
 	replace(string(original))
 	srv := testserver.Start(t, consoleBin, testserver.Args("-price-book", path, "-watch-price-book"))
 	c := testserver.NewClient(t, srv.URL)
-	version := func() string {
-		_, body, _ := c.Get("/api/v1/price-book")
-		var b struct{ Version string }
-		_ = json.Unmarshal([]byte(body), &b)
-		return b.Version
-	}
+	version := func() string { return bookVersion(c) }
 	waitFor := func(cond func() bool, what string) {
 		t.Helper()
 		deadline := time.Now().Add(10 * time.Second) // the file is looked at every 2 s
@@ -125,4 +115,12 @@ func TestWatchedPriceBookReloadsWhenTheFileChanges(t *testing.T) {
 	if text := scrapeMetrics(t, srv); !strings.Contains(text, `price_book="2026-02-01.1"`) {
 		t.Error("console_build_info does not name the book in force")
 	}
+}
+
+// bookVersion is the version of the price book the console answers with.
+func bookVersion(c *testserver.Client) string {
+	_, body, _ := c.Get("/api/v1/price-book")
+	var b struct{ Version string }
+	_ = json.Unmarshal([]byte(body), &b)
+	return b.Version
 }

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
@@ -21,31 +20,6 @@ import (
 // process, to a server built once per target on a real SQLite store. Their common
 // property: no input gets a 5xx (a panic would be a 500, by the recover middleware),
 // and no input puts markup of its own into a page.
-
-// fuzzLog keeps what the server logs at error level during one input, to show with a
-// failure (a recovered panic logs its stack there).
-type fuzzLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *fuzzLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *fuzzLog) reset() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.buf.Reset()
-}
-
-func (l *fuzzLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
 
 // fuzzStore opens a store in a temporary directory with one enabled rep,
 // rep@example.com, whose password is repPassword (hashed at bcrypt's least cost, to
@@ -68,19 +42,19 @@ func fuzzStore(f *testing.F) store.Store {
 }
 
 // fuzzServerOn builds the server as main does on st, with the embedded price book.
-func fuzzServerOn(f *testing.F, st store.Store) (*Server, *fuzzLog) {
+func fuzzServerOn(f *testing.F, st store.Store) (*Server, *logBuffer) {
 	f.Helper()
 	book, err := pricing.EmbeddedBook()
 	if err != nil {
 		f.Fatal(err)
 	}
-	logs := &fuzzLog{}
+	logs := &logBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError}))
 	return newServerWith(f, log, book, st), logs
 }
 
 // fuzzServe sends one request through h and returns the response, its log reset first.
-func fuzzServe(h http.Handler, logs *fuzzLog, r *http.Request) *httptest.ResponseRecorder {
+func fuzzServe(h http.Handler, logs *logBuffer, r *http.Request) *httptest.ResponseRecorder {
 	logs.reset()
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
@@ -100,7 +74,7 @@ func fuzzFormPost(path, body string, cookies []*http.Cookie) *http.Request {
 }
 
 // fuzzCheck fails on a 5xx, and checks any HTML page with fuzzCheckHTML.
-func fuzzCheck(t *testing.T, w *httptest.ResponseRecorder, logs *fuzzLog) {
+func fuzzCheck(t *testing.T, w *httptest.ResponseRecorder, logs *logBuffer) {
 	t.Helper()
 	if w.Code >= 500 {
 		t.Fatalf("status %d\nlog: %s\nbody: %.500s", w.Code, logs, w.Body.String())
