@@ -40,6 +40,7 @@ type sqliteStore struct {
 	reader   *sql.DB
 	insert   *sql.Stmt // prepared once: parsing the statement was a fifth of an order's CPU
 	sessions *sqlite3store.SQLite3Store
+	orders   *groupCommitter // PlaceOrder's inserts, committed in batches
 	stop     sync.Once
 }
 
@@ -109,7 +110,9 @@ func openSQLite(ctx context.Context, dataDir string, logger *slog.Logger, opt sq
 		insert: insert,
 		// Session writes go through the writer connection, in the same queue as orders.
 		sessions: sqlite3store.NewWithCleanupInterval(writer, 5*time.Minute),
+		orders:   newGroupCommitter(opt.busyTimeout + 5*time.Second),
 	}
+	go s.commitOrders()
 	logger.Info("store opened", "database", "sqlite", "path", file,
 		"journal_mode", "wal", "synchronous", "full", "migrations_applied", applied)
 	return s, nil
@@ -236,45 +239,45 @@ func (s *sqliteStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, err
 	if err != nil {
 		return Order{}, false, err
 	}
+	row, err := sqliteOrderRow(o)
+	if err != nil {
+		return Order{}, false, err
+	}
+	// The insert is committed, with whatever other orders were waiting, and fsynced
+	// before insertOrder returns (sqlite_group_commit.go).
+	r := s.insertOrder(ctx, &orderInsert{key: o.IdempotencyKey, args: row})
+	if errors.Is(r.err, errInvalidLink) {
+		return Order{}, false, invalidLink(o)
+	}
+	if r.err != nil {
+		return Order{}, false, r.err
+	}
+	if !r.inserted {
+		if r.existing.Owner != o.Owner {
+			return Order{}, false, ErrIdempotencyConflict
+		}
+		return r.existing, false, nil
+	}
+	o.Products, o.Regions = nilIfEmpty(o.Products), nilIfEmpty(o.Regions)
+	return o, true, nil
+}
+
+// sqliteOrderRow is a prepared order as the arguments of sqliteInsertOrder.
+func sqliteOrderRow(o Order) ([]any, error) {
 	quote, err := json.Marshal(o.Quote)
 	if err != nil {
-		return Order{}, false, fmt.Errorf("store: quote: %w", err)
+		return nil, fmt.Errorf("store: quote: %w", err)
 	}
 	products, _ := json.Marshal(o.Products)
 	regions, _ := json.Marshal(o.Regions)
-
-	// One statement is one transaction (autocommit), committed and fsynced before
-	// ExecContext returns.
-	res, err := s.insert.ExecContext(ctx,
+	return []any{
 		o.ID, o.CreatedAt.Format(sqliteTime), o.Status, o.Owner,
 		o.Buyer.AccountID, o.Buyer.ContactName, o.Buyer.ContactEmail,
 		string(quote), o.PriceBookVersion, o.TermsVersion, o.TermsHash, o.TermsAcceptedAt.Format(sqliteTime),
 		o.QuotaIncreaseRequired, money(o.MonthlyTotal), money(o.UpfrontTotal),
 		string(products), string(regions), o.IdempotencyKey, nullable(o.Rep),
-		nullable(o.QuoteID), nullableInt(o.QuoteVersion))
-	if isForeignKeyViolation(err) || isTriggerAbort(err) {
-		return Order{}, false, invalidLink(o)
-	}
-	if err != nil {
-		return Order{}, false, wrapErr(ctx, "place order", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return Order{}, false, wrapErr(ctx, "place order", err)
-	}
-	if n == 0 {
-		// The conflicting order is committed: SQLite lets one writer in at a time.
-		existing, err := scanSQLiteOrder(s.reader.QueryRowContext(ctx, sqliteOrderByKey, o.IdempotencyKey))
-		if err != nil {
-			return Order{}, false, wrapErr(ctx, "place order", err)
-		}
-		if existing.Owner != o.Owner {
-			return Order{}, false, ErrIdempotencyConflict
-		}
-		return existing, false, nil
-	}
-	o.Products, o.Regions = nilIfEmpty(o.Products), nilIfEmpty(o.Regions)
-	return o, true, nil
+		nullable(o.QuoteID), nullableInt(o.QuoteVersion),
+	}, nil
 }
 
 func (s *sqliteStore) Order(ctx context.Context, id string) (Order, error) {
@@ -370,6 +373,9 @@ func (s *sqliteStore) Ping(ctx context.Context) error {
 }
 
 func (s *sqliteStore) Close() error {
-	s.stop.Do(s.sessions.StopCleanup)
+	s.stop.Do(func() {
+		s.orders.stop()
+		s.sessions.StopCleanup()
+	})
 	return errors.Join(s.insert.Close(), s.reader.Close(), s.writer.Close())
 }
