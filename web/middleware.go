@@ -20,14 +20,7 @@ func (s *Server) middleware() []func(http.Handler) http.Handler {
 		securityHeaders,
 		s.requestID,
 		s.accessLog,
-		// JavaScript is listed under both its names: static serves text/javascript
-		// (RFC 9239), other code may use the older one.
-		// Level 1 (best speed): at level 5, gzip was a quarter to a third of the CPU
-		// time of the quote API, the live fragment and the estimator page (their
-		// answers are 7 to 14 kB); level 1 costs half as much for about 10% more
-		// bytes (docs/performance.md).
-		middleware.Compress(1, "text/html", "text/css", "text/javascript",
-			"application/javascript", "application/json", "image/svg+xml"),
+		compress, // gzip, buffered whole with its length (compress.go)
 		s.recoverPanics,
 		s.limitBody,
 		s.refuseUnstorableText,
