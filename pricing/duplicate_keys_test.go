@@ -1,6 +1,8 @@
 package pricing
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -32,4 +34,76 @@ func TestDuplicateKeysAreRefusedInAnyObjectAndAnyCase(t *testing.T) {
 			}
 		}
 	}
+}
+
+// duplicateKeyByTokens is the check as it was first written, on json.Decoder.Token:
+// slow, and plainly right. FuzzDuplicateKeyAgreesWithTheTokenizer holds the scanner to
+// it.
+func duplicateKeyByTokens(data []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type object struct {
+		keys    map[string]bool
+		wantKey bool
+	}
+	var stack []*object // nil for an array
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false // the end; data was decoded already, so never a syntax error
+		}
+		top := len(stack) - 1
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, &object{keys: map[string]bool{}, wantKey: true})
+				continue
+			case '[':
+				stack = append(stack, nil)
+				continue
+			}
+			stack = stack[:top] // a value ends: the enclosing object's key
+		case string:
+			if top >= 0 && stack[top] != nil && stack[top].wantKey {
+				key := strings.Map(foldRune, t)
+				if stack[top].keys[key] {
+					return t, true
+				}
+				stack[top].keys[key] = true
+				stack[top].wantKey = false
+				continue
+			}
+		}
+		if top = len(stack) - 1; top >= 0 && stack[top] != nil {
+			stack[top].wantKey = true // a value ended: a key comes next
+		}
+	}
+}
+
+
+// The scanner and the tokenizer find the same duplicate, or none, in any valid JSON.
+func FuzzDuplicateKeyAgreesWithTheTokenizer(f *testing.F) {
+	for _, s := range []string{
+		`{"items": [{"product": "kms"}, {"product": "ssm"}]}`,
+		`{"items": [], "Items": []}`,
+		`{"items": [{"days": 1, "d\u0061ys": 2}]}`,
+		`{"kind": 1, "\u212Aind": 2}`,
+		`{"ſ": 1, "S": 2}`,
+		`{"a": {"x": [{}], "y": {"z": [1, 2]}, "x": 3}}`,
+		`{"a\"b": "x\\", "A\"B": 1}`,
+		`[{"a": 1}, {"a": 1}, "a", ["a", "a"]]`,
+		`{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k17":17,"K3":3}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !json.Valid(data) {
+			return
+		}
+		gotKey, got := duplicateKey(data)
+		wantKey, want := duplicateKeyByTokens(data)
+		if got != want || gotKey != wantKey {
+			t.Errorf("%q: scanner says %q %v, tokenizer %q %v", data, gotKey, got, wantKey, want)
+		}
+	})
 }
