@@ -1,6 +1,9 @@
 package pricing
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+)
 
 func TestCompareRegions(t *testing.T) {
 	b := mustBook(t)
@@ -26,6 +29,31 @@ func TestCompareRegions(t *testing.T) {
 	}
 	if _, _, err := b.CompareRegions(ssm("ap-tokyo", 0, 0, BillingMonthly, 1)); err == nil {
 		t.Error("an invalid item cannot be compared")
+	}
+}
+
+// Each region's price in the comparison is what a quote of that item in that region
+// alone says, for random items of every kind.
+func TestCompareRegionsAsQuotesOfTheirOwn(t *testing.T) {
+	b := mustBook(t)
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 500 {
+		it := randomItem(r, b)
+		prices, _, err := b.CompareRegions(it)
+		if err != nil {
+			t.Fatalf("%+v: %v", it, err)
+		}
+		if len(prices) != len(b.Regions) {
+			t.Fatalf("%d regions compared, the book has %d", len(prices), len(b.Regions))
+		}
+		for _, p := range prices {
+			it.Region = p.Region
+			q := mustQuote(t, it)
+			if !p.Monthly.Equal(q.Totals.Monthly) || !p.Upfront.Equal(q.Totals.Upfront) {
+				t.Errorf("%+v in %s: compared %s / %s, its own quote %s / %s",
+					it, p.Region, p.Monthly, p.Upfront, q.Totals.Monthly, q.Totals.Upfront)
+			}
+		}
 	}
 }
 
