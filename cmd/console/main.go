@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,6 +44,7 @@ func main() {
 	case len(os.Args) > 1 && os.Args[1] == "restore":
 		err = runRestore(ctx, os.Args[2:], os.Getenv, os.Stdout)
 	default:
+		tuneGC(os.Getenv)
 		err = run(ctx, os.Args[1:], os.Getenv, os.Stdout)
 	}
 	if err != nil {
@@ -52,6 +54,22 @@ func main() {
 			os.Exit(2) // a price book that does not validate, as the operator's scripts expect
 		}
 		os.Exit(1)
+	}
+}
+
+// serverGCPercent is the server's garbage collection target unless GOGC says
+// otherwise. The console's live heap is small (tens of MB) and every request
+// allocates (a page is about 100 kB of garbage), so at Go's default of 100 the
+// collector ran many times a second under load: about a tenth of the CPU, and stack
+// shrinking that the next requests paid to undo. At 400 it runs a quarter as often
+// for a heap that peaks at about five times the live data; the load run gained
+// 15 to 25 % in requests a second and cut p99 (docs/performance.md).
+const serverGCPercent = 400
+
+// tuneGC sets serverGCPercent, leaving an operator's GOGC (and GOMEMLIMIT) in force.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(serverGCPercent)
 	}
 }
 
