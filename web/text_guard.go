@@ -43,27 +43,38 @@ func storable(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
-// storableValues checks every key and value of an URL-encoded string. One that does
-// not parse is left for the handler to refuse as it always has.
+// storableValues checks every key and value of an URL-encoded string, as
+// url.ParseQuery reads them (which is how handlers read them), without building the
+// map. A pair that does not parse (a bad escape, a semicolon) is skipped,
+// as ParseQuery skips it: the handler never sees it. Every other pair is checked even
+// when one did not parse: the guard used to give up on the whole string then, so a
+// NUL next to a bad escape reached the handlers.
 func storableValues(encoded string) bool {
-	if encoded == "" {
-		return true
-	}
-	values, err := url.ParseQuery(encoded)
-	if err != nil {
-		return true
-	}
-	for k, vs := range values {
-		if !storable(k) {
-			return false
+	for encoded != "" {
+		var pair string
+		pair, encoded, _ = strings.Cut(encoded, "&")
+		if strings.Contains(pair, ";") {
+			continue
 		}
-		for _, v := range vs {
-			if !storable(v) {
-				return false
-			}
+		key, value, _ := strings.Cut(pair, "=")
+		key, kerr := unescapeQuery(key)
+		value, verr := unescapeQuery(value)
+		if kerr != nil || verr != nil {
+			continue
+		}
+		if !storable(key) || !storable(value) {
+			return false
 		}
 	}
 	return true
+}
+
+// unescapeQuery is url.QueryUnescape, without a copy for text with no escape.
+func unescapeQuery(s string) (string, error) {
+	if !strings.ContainsAny(s, "%+") {
+		return s, nil
+	}
+	return url.QueryUnescape(s)
 }
 
 func isURLEncoded(contentType string) bool {
