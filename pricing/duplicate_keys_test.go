@@ -80,7 +80,6 @@ func duplicateKeyByTokens(data []byte) (string, bool) {
 	}
 }
 
-
 // The scanner and the tokenizer find the same duplicate, or none, in any valid JSON.
 func FuzzDuplicateKeyAgreesWithTheTokenizer(f *testing.F) {
 	for _, s := range []string{
