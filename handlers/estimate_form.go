@@ -106,12 +106,35 @@ func (h *Handlers) regionTable(path string, q url.Values, item pricing.Item) *vi
 	if err != nil {
 		return nil
 	}
-	t := &views.RegionTable{Same: same}
+	t := &views.RegionTable{Same: same, Rows: make([]views.RegionRow, 0, len(prices))}
+	link := regionLinks(path, q)
 	for _, p := range prices {
 		t.Rows = append(t.Rows, views.RegionRow{
 			Name: p.Name, Group: p.GroupName, Monthly: views.Money(p.Monthly), Upfront: views.Money(p.Upfront),
-			Href: path + "?" + cloneWith(q, "region", p.Region).Encode(), Current: p.Region == item.Region, Cheapest: p.Cheapest,
+			Href: link(p.Region), Current: p.Region == item.Region, Cheapest: p.Cheapest,
 		})
 	}
 	return t
+}
+
+// regionLinks returns the link to the estimator at path with the query q in a given
+// region: path + "?" + q with region set, encoded. The links differ only in the
+// region, so q is encoded once, around a placeholder (NUL, which the text guard keeps
+// out of any query), instead of copied and encoded for every row.
+func regionLinks(path string, q url.Values) func(region string) string {
+	const placeholder = "region=%00" // url.Values encodes "\x00" as %00
+	encoded := cloneWith(q, "region", "\x00").Encode()
+	// Keys are sorted and unique, and '&' and '=' in values are escaped, so the region
+	// pair is the one at the start or after an '&'.
+	i := -1
+	if strings.HasPrefix(encoded, placeholder) {
+		i = 0
+	} else if j := strings.Index(encoded, "&"+placeholder); j >= 0 {
+		i = j + 1
+	}
+	if i < 0 { // not reached: the pair is always there
+		return func(region string) string { return path + "?" + cloneWith(q, "region", region).Encode() }
+	}
+	head, tail := path+"?"+encoded[:i]+"region=", encoded[i+len(placeholder):]
+	return func(region string) string { return head + url.QueryEscape(region) + tail }
 }
