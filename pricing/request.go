@@ -92,7 +92,7 @@ var fields = map[string]field{
 	"days":                  {count: true, products: []string{ProductKMS}, max: 31, tooBig: "must be from 1 to 31"},
 }
 
-var fieldOrder = []string{"product", "region", "edition", "credentials", "qps_units", "billing", "term_months",
+var fieldOrder = [...]string{"product", "region", "edition", "credentials", "qps_units", "billing", "term_months",
 	"customer_keys", "managed_keys", "pending_deletion_keys", "api_calls", "days"}
 
 // FieldNames lists the input fields an item of the product takes, in form order. The
@@ -241,6 +241,25 @@ func parseCount(s string, f field) (int64, string) {
 // there but wrong (a fraction, a negative count) are left for [Compute] to report with
 // the rest.
 func DecodeRequest(r io.Reader) (Request, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		// The body could not be read whole (over its size limit, a connection gone):
+		// the decoder meets the same bytes, then the same error, as it always has.
+		return decodeRequestStrict(io.MultiReader(bytes.NewReader(data), errorReader{err}))
+	}
+	if req, ok := decodeRequestFast(data); ok {
+		return req, nil
+	}
+	return decodeRequestStrict(bytes.NewReader(data))
+}
+
+type errorReader struct{ err error }
+
+func (e errorReader) Read([]byte) (int, error) { return 0, e.err }
+
+// decodeRequestStrict is DecodeRequest with encoding/json: every request the fast
+// decoder does not take, and all that are malformed, get their answer here.
+func decodeRequestStrict(r io.Reader) (Request, error) {
 	var wire struct {
 		Items []map[string]json.RawMessage `json:"items"`
 	}
@@ -258,12 +277,14 @@ func DecodeRequest(r io.Reader) (Request, error) {
 	}
 	req := Request{Items: make([]Item, 0, len(wire.Items))}
 	for i, raw := range wire.Items {
+		names := make([]string, 0, len(raw))
 		for name := range raw {
 			if _, ok := fields[name]; !ok {
 				return Request{}, &MalformedError{fmt.Sprintf("items[%d] has an unknown field %q", i, name)}
 			}
+			names = append(names, name)
 		}
-		req.Items = append(req.Items, parseJSONItem(raw))
+		req.Items = append(req.Items, itemFromJSON(func(name string) Value { return jsonValue(raw[name]) }, names))
 	}
 	return req, nil
 }
@@ -289,18 +310,20 @@ func decodeError(err error) error {
 	return err
 }
 
-func parseJSONItem(raw map[string]json.RawMessage) Item {
-	pv := jsonValue(raw["product"])
+// itemFromJSON builds an item from one JSON object: get gives a field's value and
+// names are the object's keys (all known fields).
+func itemFromJSON(get func(name string) Value, names []string) Item {
+	pv := get("product")
 	if pv.Present && pv.Kind != "string" {
 		return Item{invalid: []Problem{{"product", "must be text: ssm, kms or ssm_legacy"}}}
 	}
-	it := ParseItem(pv.Text, func(name string) Value { return jsonValue(raw[name]) })
+	it := ParseItem(pv.Text, get)
 	// A field that belongs to another product is most likely a mistake (a KMS count
 	// sent on an SSM item would otherwise be ignored in silence).
 	if _, known := productNames[pv.Text]; known {
 		var foreign []string
-		for name, msg := range raw {
-			if name != "product" && !appliesTo(fields[name], pv.Text) && string(msg) != "null" {
+		for _, name := range names {
+			if name != "product" && !appliesTo(fields[name], pv.Text) && get(name).Present {
 				foreign = append(foreign, name)
 			}
 		}
