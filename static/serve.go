@@ -58,6 +58,9 @@ func serve(w http.ResponseWriter, r *http.Request, f *asset, cache string) {
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", cache)
+	// The gzip middleware says this on the 200s it compresses; a 304 must say it too
+	// (RFC 9110 section 15.4.5), and only the file knows it is a file.
+	h.Set("Vary", "Accept-Encoding")
 	if noneMatch(r.Header.Get("If-None-Match"), f.hash) {
 		w.WriteHeader(http.StatusNotModified)
 		return

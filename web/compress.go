@@ -61,22 +61,26 @@ func compress(next http.Handler) http.Handler {
 	})
 }
 
-// acceptsGzip reads Accept-Encoding (RFC 9110 section 12.5.3): gzip, or "*", with a
-// weight above zero.
+// acceptsGzip reads Accept-Encoding (RFC 9110 section 12.5.3): gzip with a weight
+// above zero, or, when gzip is not listed at all, "*" with a weight above zero ("*"
+// stands only for the codings the header does not name).
 func acceptsGzip(headers []string) bool {
+	var gzipListed, gzipRefused, starListed, starRefused bool // a refusal anywhere stands
 	for _, h := range headers {
 		for part := range strings.SplitSeq(h, ",") {
 			name, params, _ := strings.Cut(part, ";")
-			name = strings.TrimSpace(name)
-			if !strings.EqualFold(name, "gzip") && name != "*" {
-				continue
-			}
-			if !zeroWeight(params) {
-				return true
+			switch name = strings.TrimSpace(name); {
+			case strings.EqualFold(name, "gzip"):
+				gzipListed, gzipRefused = true, gzipRefused || zeroWeight(params)
+			case name == "*":
+				starListed, starRefused = true, starRefused || zeroWeight(params)
 			}
 		}
 	}
-	return false
+	if gzipListed {
+		return !gzipRefused
+	}
+	return starListed && !starRefused
 }
 
 // zeroWeight reports whether params (after the coding's name) give q=0.
@@ -116,6 +120,18 @@ func compressible(h http.Header, status int) (ok bool, length int) {
 	return gzipTypes[strings.ToLower(strings.TrimSpace(mediaType))], length
 }
 
+// addVary says that the answer depends on Accept-Encoding, once.
+func addVary(h http.Header) {
+	for _, v := range h.Values("Vary") {
+		for f := range strings.SplitSeq(v, ",") {
+			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, "Accept-Encoding") {
+				return
+			}
+		}
+	}
+	h.Add("Vary", "Accept-Encoding")
+}
+
 // varyWriter adds Vary: Accept-Encoding to the answers that would have been gzipped
 // for another client, so a shared cache keeps both forms apart.
 type varyWriter struct {
@@ -127,7 +143,7 @@ func (w *varyWriter) WriteHeader(status int) {
 	if !w.wroteHeader && status >= 200 {
 		w.wroteHeader = true
 		if ok, _ := compressible(w.Header(), status); ok {
-			w.Header().Add("Vary", "Accept-Encoding")
+			addVary(w.Header())
 		}
 	}
 	w.ResponseWriter.WriteHeader(status)
@@ -159,6 +175,9 @@ type gzipResponseWriter struct {
 	status int
 	zw     *gzip.Writer
 	buf    *bytes.Buffer // buffered: the gzipped answer; pending: the answer so far
+	// declared is the Content-Length the handler set (buffered mode), written what it
+	// has written: an answer that falls short is aborted, as net/http aborts one.
+	declared, written int
 }
 
 type gzipMode int
@@ -186,8 +205,8 @@ func (w *gzipResponseWriter) WriteHeader(status int) {
 		w.ResponseWriter.WriteHeader(status)
 		return
 	}
-	h.Add("Vary", "Accept-Encoding")
-	w.status = status
+	addVary(h)
+	w.status, w.declared = status, length
 	w.buf = gzipBuffers.Get().(*bytes.Buffer)
 	switch {
 	case length < 0:
@@ -247,12 +266,20 @@ func (w *gzipResponseWriter) Write(p []byte) (int, error) {
 			return w.buf.Write(p)
 		}
 		w.stream()
+	case buffered:
+		if w.written+len(p) > w.declared {
+			return 0, http.ErrContentLength // as net/http answers a write past the length
+		}
+		w.written += len(p)
 	}
 	return w.zw.Write(p)
 }
 
 // Flush sends what is written so far. A buffered answer is sent whole at the end.
 func (w *gzipResponseWriter) Flush() {
+	if w.mode == undecided {
+		w.WriteHeader(http.StatusOK) // as net/http does: a flush sends the header
+	}
 	if w.mode == pending {
 		w.stream()
 	}
@@ -287,6 +314,14 @@ func (w *gzipResponseWriter) finish() {
 		putBuffer(raw)
 		w.sendBuffered()
 	case buffered:
+		if w.written < w.declared {
+			// The handler promised more than it wrote (it failed half way): send
+			// nothing, and let net/http drop the connection, so that the client sees
+			// a failed answer rather than a short one that looks whole.
+			w.releaseBuffer()
+			w.releaseGzip()
+			panic(http.ErrAbortHandler)
+		}
 		w.sendBuffered()
 	case streamed:
 		_ = w.zw.Close() // a failed write: the client left

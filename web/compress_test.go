@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -27,6 +28,10 @@ func TestAcceptsGzipReadsWeights(t *testing.T) {
 		"gzip;q=0.001":            true,
 		"x-gzip":                  false,
 		"*;q=0, gzip;q=0":         false,
+		"gzip;q=0, *":             false, // "*" is only for codings not named
+		"*, gzip;q=0":             false,
+		"br, *;q=0.1":             true,
+		"*;q=0":                   false,
 	} {
 		if got := acceptsGzip([]string{header}); got != want {
 			t.Errorf("Accept-Encoding %q: %v, want %v", header, got, want)
@@ -93,6 +98,10 @@ func TestGzippedPagesAreSentWithTheirLength(t *testing.T) {
 		http.Header{"Accept-Encoding": {"gzip"}, "If-None-Match": {getResp.Header.Get("ETag")}})
 	if resp.StatusCode != http.StatusNotModified || resp.Header.Get("Content-Encoding") != "" || len(body) != 0 {
 		t.Errorf("If-None-Match: %d, encoding %q, %d bytes; want a bare 304", resp.StatusCode, resp.Header.Get("Content-Encoding"), len(body))
+	}
+	// RFC 9110 section 15.4.5: a 304 carries the Vary its 200 would have.
+	if v := resp.Header.Values("Vary"); len(v) != 1 || v[0] != "Accept-Encoding" {
+		t.Errorf("If-None-Match: Vary %q, want Accept-Encoding as on the 200", v)
 	}
 
 	// An answer under minGzipSize is sent as it is.
@@ -165,5 +174,71 @@ func TestLongOrUnsizedAnswersAreGzippedAsTheyAreWritten(t *testing.T) {
 	resp, body = fetch(t, http.MethodGet, srv.URL+"/encoded", acceptGzip)
 	if !bytes.Equal(body, precompressed) || resp.ContentLength != int64(len(precompressed)) {
 		t.Errorf("/encoded: %q (Content-Length %d), want the handler's own bytes", body, resp.ContentLength)
+	}
+}
+
+// What a handler does out of the usual order still makes a correct answer, or a
+// failed one, never a wrong one.
+func TestGzipWriterFollowsNetHTTPsRules(t *testing.T) {
+	s, _ := newTestServer(t)
+	body := bytes.Repeat([]byte("account,,,Secrets Manager credential,2500\n"), 150) // 6 kB
+	overErr := make(chan error, 1)
+	h := withTestRoutes(s, func(r chi.Router) {
+		r.Get("/short", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			_, _ = w.Write(body[:len(body)/2]) // then fails, say
+		})
+		r.Get("/over", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Content-Length", "2000")
+			_, err := w.Write(body)
+			overErr <- err
+		})
+		r.Get("/vary", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Vary", "Accept-Encoding, Cookie")
+			_, _ = w.Write(body)
+		})
+	})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	// A flush before the first write sends the header: gzipped, and marked so. (In
+	// the console's chain, chi's wrapper writes the header before it flushes; the
+	// writer is tried on its own.)
+	rec := httptest.NewRecorder()
+	gw := &gzipResponseWriter{ResponseWriter: rec}
+	gw.Header().Set("Content-Type", "text/csv")
+	gw.Flush()
+	_, _ = gw.Write(body)
+	gw.finish()
+	if rec.Result().Header.Get("Content-Encoding") != "gzip" || gunzip(t, rec.Body.Bytes()) != string(body) {
+		t.Errorf("flush before writing: encoding %q, %d bytes", rec.Result().Header.Get("Content-Encoding"), rec.Body.Len())
+	}
+
+	// A handler that writes less than it declared fails the answer, as net/http does;
+	// one that writes more is told so.
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	for _, path := range []string{"/short", "/over"} {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		resp, err := client.Do(req)
+		if err == nil {
+			_, err = io.ReadAll(resp.Body)
+			resp.Body.Close()
+		}
+		if err == nil {
+			t.Errorf("%s: the client got a whole answer (%d) from a handler that broke its Content-Length", path, resp.StatusCode)
+		}
+	}
+	if err := <-overErr; !errors.Is(err, http.ErrContentLength) {
+		t.Errorf("/over: Write said %v, want http.ErrContentLength", err)
+	}
+
+	// Vary is said once.
+	resp, _ := fetch(t, http.MethodGet, srv.URL+"/vary", acceptGzip)
+	if v := resp.Header.Values("Vary"); len(v) != 1 || v[0] != "Accept-Encoding, Cookie" {
+		t.Errorf("/vary: Vary %q, want the handler's one line", v)
 	}
 }
