@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Group commit. SQLite has one writer, and with synchronous=FULL each commit waits for
@@ -123,9 +126,11 @@ func (s *sqliteStore) commitOrders() {
 }
 
 // commitBatch inserts the live orders of batch in one transaction. When the
-// transaction fails as a whole and held more than one order, each order is tried again
-// in a transaction of its own, so that one order the database cannot take (a poison
-// row) costs only itself.
+// transaction fails because of one row (a constraint no order from PlaceOrder should
+// break, a value too big) and held more than one order, each order is tried again in
+// a transaction of its own, so that the poison row costs only itself. Any other error
+// (busy, full, read-only, I/O) is the database's, not a row's: every order of the
+// batch gets it at once, rather than each waiting out the busy timeout in turn.
 func (s *sqliteStore) commitBatch(batch []*orderInsert) {
 	live := batch[:0:0]
 	for _, req := range batch {
@@ -140,7 +145,7 @@ func (s *sqliteStore) commitBatch(batch []*orderInsert) {
 		return
 	}
 	results, err := s.insertBatch(live)
-	if err != nil && len(live) > 1 {
+	if err != nil && len(live) > 1 && rowError(err) {
 		for _, req := range live {
 			s.commitBatch([]*orderInsert{req})
 		}
@@ -200,6 +205,19 @@ func (s *sqliteStore) insertBatch(batch []*orderInsert) ([]orderInserted, error)
 		return nil, batchErr(err)
 	}
 	return results, nil
+}
+
+// rowError reports whether err is about one row's values rather than the database.
+func rowError(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code() & 0xff { // the primary result code
+	case sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_MISMATCH:
+		return true
+	}
+	return false
 }
 
 // batchErr classifies a batch's error. No caller's context governs the batch, so a

@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -218,4 +221,47 @@ func TestGroupCommitCloseAnswersEveryOrder(t *testing.T) {
 		t.Errorf("%d orders in the database, %d acknowledged", len(got), len(acked))
 	}
 	t.Logf("%d orders acknowledged before Close", len(acked))
+}
+
+// A database that cannot take the batch (here: busy, another process holding the
+// write lock) answers every order of it at once as unavailable; the orders are not
+// retried one by one, each waiting out the busy timeout again.
+func TestGroupCommitBusyDatabaseAnswersTheWholeBatchAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	const busy = 250 * time.Millisecond
+	s, err := openSQLite(t.Context(), dir, slog.New(slog.NewTextHandler(io.Discard, nil)), sqliteOptions{busyTimeout: busy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+
+	other, err := sql.Open("sqlite", sqliteDSN(filepath.Join(dir, "console.db"), url.Values{"_txlock": {"immediate"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	lock, err := other.BeginTx(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback() //nolint:errcheck // the test's own lock
+
+	var batch []*orderInsert
+	for i := range 6 {
+		req, _ := queued(t, t.Context(), testOrder(fmt.Sprint("busy-", i)))
+		batch = append(batch, req)
+	}
+	start := time.Now()
+	s.commitBatch(batch)
+	took := time.Since(start)
+	for _, req := range batch {
+		if r := answer(t, req); !errors.Is(r.err, ErrUnavailable) {
+			t.Errorf("order %s: %+v, want ErrUnavailable", req.key, r)
+		}
+	}
+	// One wait for the lock, not seven (the batch, then each order): a bound with a
+	// wide margin, since this is about how many times it waits, not how fast.
+	if took > 4*busy {
+		t.Errorf("the batch took %s to be refused with a busy timeout of %s: retried order by order?", took, busy)
+	}
 }
