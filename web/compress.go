@@ -15,7 +15,9 @@ import (
 // buffer and writes it once, with its Content-Length. So is the gzipped answer: it is
 // compressed into a buffer, then sent with its own Content-Length in one write, which
 // costs the server and the client fewer system calls than chi's streaming compressor
-// with its chunked encoding. An answer of unknown length (a CSV export) is streamed.
+// with its chunked encoding. An answer of unknown length (a CSV export) is held until
+// it ends and then sent the same way, unless it is flushed or grows past
+// maxBufferedGzip: then it is gzipped as it is written, in chunks.
 //
 // The compressor is github.com/klauspost/compress at its fastest level: for the same
 // 7 to 14 kB answers it takes about half the CPU time of compress/flate's fastest
