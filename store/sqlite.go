@@ -39,7 +39,7 @@ type sqliteStore struct {
 	writer   *sql.DB
 	reader   *sql.DB
 	insert   *sql.Stmt // prepared once: parsing the statement was a fifth of an order's CPU
-	sessions *sqlite3store.SQLite3Store
+	sessions sqliteSessions
 	orders   *groupCommitter // PlaceOrder's inserts, committed in batches
 	stop     sync.Once
 }
@@ -108,9 +108,14 @@ func openSQLite(ctx context.Context, dataDir string, logger *slog.Logger, opt sq
 		writer: writer,
 		reader: reader,
 		insert: insert,
-		// Session writes go through the writer connection, in the same queue as orders.
-		sessions: sqlite3store.NewWithCleanupInterval(writer, 5*time.Minute),
-		orders:   newGroupCommitter(opt.busyTimeout + 5*time.Second),
+		sessions: sqliteSessions{
+			// Session writes (and the sweep of expired ones) go through the writer
+			// connection, in the same queue as orders; reads go to the reader pool,
+			// so that loading a session never waits behind a batch of orders.
+			writes: sqlite3store.NewWithCleanupInterval(writer, 5*time.Minute),
+			reads:  sqlite3store.NewWithCleanupInterval(reader, 0), // no second sweeper
+		},
+		orders: newGroupCommitter(opt.busyTimeout + 5*time.Second),
 	}
 	go s.commitOrders()
 	logger.Info("store opened", "database", "sqlite", "path", file,
@@ -365,6 +370,20 @@ func decodeJSON(id, quote, products, regions string, o *Order) error {
 
 func (s *sqliteStore) SessionStore() scs.Store { return s.sessions }
 
+// sqliteSessions reads sessions through the reader pool and writes them through the
+// writer connection. With WAL a read sees every committed write, so a session saved by
+// one request is found by the next.
+type sqliteSessions struct {
+	writes, reads *sqlite3store.SQLite3Store
+}
+
+func (s sqliteSessions) Find(token string) ([]byte, bool, error) { return s.reads.Find(token) }
+func (s sqliteSessions) Commit(token string, b []byte, expiry time.Time) error {
+	return s.writes.Commit(token, b, expiry)
+}
+func (s sqliteSessions) Delete(token string) error       { return s.writes.Delete(token) }
+func (s sqliteSessions) All() (map[string][]byte, error) { return s.reads.All() }
+
 // Ping reads from the database file, which a bare connection check would not.
 func (s *sqliteStore) Ping(ctx context.Context) error {
 	var v int
@@ -375,7 +394,7 @@ func (s *sqliteStore) Ping(ctx context.Context) error {
 func (s *sqliteStore) Close() error {
 	s.stop.Do(func() {
 		s.orders.stop()
-		s.sessions.StopCleanup()
+		s.sessions.writes.StopCleanup()
 	})
 	return errors.Join(s.insert.Close(), s.reader.Close(), s.writer.Close())
 }

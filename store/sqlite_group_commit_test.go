@@ -265,3 +265,34 @@ func TestGroupCommitBusyDatabaseAnswersTheWholeBatchAtOnce(t *testing.T) {
 		t.Errorf("the batch took %s to be refused with a busy timeout of %s: retried order by order?", took, busy)
 	}
 }
+
+// Loading a session does not wait for the writer connection, which a batch of orders
+// (or anything else writing) may hold.
+func TestSessionReadsDoNotWaitForTheWriter(t *testing.T) {
+	s := openTestSQLite(t, t.TempDir())
+	if err := s.SessionStore().Commit("token-1", []byte("cart"), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	held, err := s.writer.Conn(t.Context()) // the writer's only connection
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+
+	found := make(chan error, 1)
+	go func() {
+		b, ok, err := s.SessionStore().Find("token-1")
+		if err == nil && (!ok || string(b) != "cart") {
+			err = fmt.Errorf("found %q, %v", b, ok)
+		}
+		found <- err
+	}()
+	select {
+	case err := <-found:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Find waited for the writer connection")
+	}
+}
