@@ -241,17 +241,28 @@ func parseCount(s string, f field) (int64, string) {
 // there but wrong (a fraction, a negative count) are left for [Compute] to report with
 // the rest.
 func DecodeRequest(r io.Reader) (Request, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
+	// At most fastDecodeLimit bytes are read ahead for the fast decoder. A longer
+	// input (no plain request of MaxItems items comes near it) goes to the strict
+	// decoder as a stream, which stops at its first syntax error, as it always has:
+	// `yes | quote` must not read forever.
+	data, err := io.ReadAll(io.LimitReader(r, fastDecodeLimit+1))
+	switch {
+	case err != nil:
 		// The body could not be read whole (over its size limit, a connection gone):
 		// the decoder meets the same bytes, then the same error, as it always has.
 		return decodeRequestStrict(io.MultiReader(bytes.NewReader(data), errorReader{err}))
+	case len(data) > fastDecodeLimit:
+		return decodeRequestStrict(io.MultiReader(bytes.NewReader(data), r))
 	}
 	if req, ok := decodeRequestFast(data); ok {
 		return req, nil
 	}
 	return decodeRequestStrict(bytes.NewReader(data))
 }
+
+// fastDecodeLimit bounds what DecodeRequest reads before it decodes: 64 kB, six times
+// a plain request of MaxItems items with every field.
+const fastDecodeLimit = 64 << 10
 
 type errorReader struct{ err error }
 

@@ -76,3 +76,27 @@ func TestDecodeRequestPassesOnTheReadersError(t *testing.T) {
 		t.Errorf("err = %v, want the reader's", err)
 	}
 }
+
+// An endless input fails at its first wrong byte, as before: it is not read to the end
+// first (the quote command reads standard input, which may never end).
+func TestDecodeRequestStopsEarlyOnEndlessInput(t *testing.T) {
+	endless := &countingReader{}
+	_, err := DecodeRequest(endless)
+	if !IsMalformed(err) {
+		t.Fatalf("err = %v, want a malformed request", err)
+	}
+	if endless.n > 4*fastDecodeLimit {
+		t.Errorf("read %d bytes of an endless input before answering", endless.n)
+	}
+}
+
+// countingReader is an endless stream of 'y', counting what was read.
+type countingReader struct{ n int }
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'y'
+	}
+	c.n += len(p)
+	return len(p), nil
+}
