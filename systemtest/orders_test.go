@@ -80,18 +80,8 @@ func ordersByKey(t *testing.T, url string) map[string][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byKey := map[string][]string{}
-	for rows.Next() {
-		var key, id string
-		if err := rows.Scan(&key, &id); err != nil {
-			t.Fatal(err)
-		}
-		byKey[key] = append(byKey[key], id)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return byKey
+	defer rows.Close()
+	return idsByKey(t, rows)
 }
 
 // closeIdle closes the clients' idle connections. A connection dialed but never used
@@ -179,6 +169,19 @@ func sqliteOrdersByKey(t *testing.T, file string) map[string][]string {
 		t.Fatal(err)
 	}
 	defer rows.Close()
+	return idsByKey(t, rows)
+}
+
+// keyedRows is what both pgx and database/sql return for a query.
+type keyedRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// idsByKey reads rows of (idempotency_key, id) into the IDs under each key.
+func idsByKey(t *testing.T, rows keyedRows) map[string][]string {
+	t.Helper()
 	byKey := map[string][]string{}
 	for rows.Next() {
 		var key, id string

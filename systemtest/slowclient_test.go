@@ -149,44 +149,58 @@ func (b *buyers) stop() ([]time.Duration, []string) {
 	return b.lat, b.fails
 }
 
-// slowHeaders opens n connections that send a request's headers one byte every 250 ms,
-// never ending them: the server must close each at about ReadHeaderTimeout.
-func slowHeaders(t *testing.T, srv *testserver.Server, n int) {
-	type result struct {
-		after time.Duration
-		got   []byte
-	}
-	results := make(chan result, n)
+// trickled is what one trickling connection saw: how long until the server answered
+// or closed it (-1: never, within the wait), and the bytes it got.
+type trickled struct {
+	after time.Duration
+	got   []byte
+}
+
+// trickle opens n connections to srv. Each sends first, then next(i) every 250 ms
+// (i counting from 0), until end says the server answered or closed it, or until
+// giveUp has passed (reported as after -1 with gaveUp as the bytes).
+func trickle(srv *testserver.Server, n int, first []byte, next func(i int) []byte,
+	end func(net.Conn) <-chan []byte, giveUp time.Duration, gaveUp string) <-chan trickled {
+	results := make(chan trickled, n)
 	for range n {
 		go func() {
 			conn, err := net.Dial("tcp", srv.Addr)
 			if err != nil {
-				results <- result{after: -1, got: []byte(err.Error())}
+				results <- trickled{after: -1, got: []byte(err.Error())}
 				return
 			}
 			defer conn.Close()
 			start := time.Now()
-			closed := readUntilClosed(conn)
-			head := []byte("GET /ssm HTTP/1.1\r\nHost: " + srv.Addr + "\r\nUser-Agent: slowloris\r\nX-Padding: ")
+			ended := end(conn)
+			_, _ = conn.Write(first)
 			for i := 0; ; i++ {
 				select {
-				case got := <-closed:
-					results <- result{after: time.Since(start), got: got}
+				case got := <-ended:
+					results <- trickled{after: time.Since(start), got: got}
 					return
 				case <-time.After(250 * time.Millisecond):
 				}
-				if time.Since(start) > 3*readHeaderTimeout {
-					results <- result{after: -1, got: []byte("still open")}
+				if time.Since(start) > giveUp {
+					results <- trickled{after: -1, got: []byte(gaveUp)}
 					return
 				}
-				b := byte('a')
-				if i < len(head) {
-					b = head[i]
-				}
-				_, _ = conn.Write([]byte{b}) // fails once the server has closed: the read says when
+				_, _ = conn.Write(next(i)) // fails once the server has closed: end says when
 			}
 		}()
 	}
+	return results
+}
+
+// slowHeaders opens n connections that send a request's headers one byte every 250 ms,
+// never ending them: the server must close each at about ReadHeaderTimeout.
+func slowHeaders(t *testing.T, srv *testserver.Server, n int) {
+	head := []byte("GET /ssm HTTP/1.1\r\nHost: " + srv.Addr + "\r\nUser-Agent: slowloris\r\nX-Padding: ")
+	results := trickle(srv, n, nil, func(i int) []byte {
+		if i < len(head) {
+			return head[i : i+1]
+		}
+		return []byte("a")
+	}, readUntilClosed, 3*readHeaderTimeout, "still open")
 	var after []string
 	for range n {
 		r := <-results
@@ -204,38 +218,10 @@ func slowHeaders(t *testing.T, srv *testserver.Server, n int) {
 // slowBody sends n order posts whose headers are complete but whose body (5000 bytes
 // declared) comes one byte every 250 ms: the server must stop waiting at ReadTimeout.
 func slowBody(t *testing.T, srv *testserver.Server, n int) {
-	type result struct {
-		after time.Duration
-		got   []byte
-	}
-	results := make(chan result, n)
-	for range n {
-		go func() {
-			conn, err := net.Dial("tcp", srv.Addr)
-			if err != nil {
-				results <- result{after: -1, got: []byte(err.Error())}
-				return
-			}
-			defer conn.Close()
-			start := time.Now()
-			answered := readFirst(conn)
-			_, _ = conn.Write([]byte("POST /orders HTTP/1.1\r\nHost: " + srv.Addr +
-				"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\nproduct=ssm&account_id="))
-			for {
-				select {
-				case got := <-answered:
-					results <- result{after: time.Since(start), got: got}
-					return
-				case <-time.After(250 * time.Millisecond):
-				}
-				if time.Since(start) > 2*readTimeout {
-					results <- result{after: -1, got: []byte("still waiting")}
-					return
-				}
-				_, _ = conn.Write([]byte("1"))
-			}
-		}()
-	}
+	head := []byte("POST /orders HTTP/1.1\r\nHost: " + srv.Addr +
+		"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\nproduct=ssm&account_id=")
+	results := trickle(srv, n, head, func(int) []byte { return []byte("1") },
+		readFirst, 2*readTimeout, "still waiting")
 	var after []string
 	for range n {
 		r := <-results
