@@ -25,23 +25,14 @@ func decodeRequestFast(data []byte) (Request, bool) {
 		return Request{}, false
 	}
 	req := Request{Items: []Item{}}
-	if d.peek() == ']' {
-		d.i++
-	} else {
-		for {
-			it, ok := d.item()
-			if !ok {
-				return Request{}, false
-			}
-			req.Items = append(req.Items, it)
-			if d.peek() == ',' {
-				d.i++
-				continue
-			}
-			if !d.byte(']') {
-				return Request{}, false
-			}
-			break
+	for more := !d.empty(']'); more; {
+		it, ok := d.item()
+		if !ok {
+			return Request{}, false
+		}
+		req.Items = append(req.Items, it)
+		if more, ok = d.next(']'); !ok {
+			return Request{}, false
 		}
 	}
 	if !d.byte('}') {
@@ -61,31 +52,22 @@ func (d *fastDecoder) item() (Item, bool) {
 	if !d.byte('{') {
 		return Item{}, false
 	}
-	if d.peek() == '}' {
-		d.i++
-	} else {
-		for {
-			key, ok := d.plainString()
-			if !ok {
-				return Item{}, false
-			}
-			f := fieldIndex(key)
-			if f < 0 || seen[f] || !d.byte(':') {
-				return Item{}, false // unknown or repeated: the strict decoder says which
-			}
-			seen[f] = true
-			names = append(names, fieldOrder[f])
-			if values[f], ok = d.value(); !ok {
-				return Item{}, false
-			}
-			if d.peek() == ',' {
-				d.i++
-				continue
-			}
-			if !d.byte('}') {
-				return Item{}, false
-			}
-			break
+	for more := !d.empty('}'); more; {
+		key, ok := d.plainString()
+		if !ok {
+			return Item{}, false
+		}
+		f := fieldIndex(key)
+		if f < 0 || seen[f] || !d.byte(':') {
+			return Item{}, false // unknown or repeated: the strict decoder says which
+		}
+		seen[f] = true
+		names = append(names, fieldOrder[f])
+		if values[f], ok = d.value(); !ok {
+			return Item{}, false
+		}
+		if more, ok = d.next('}'); !ok {
+			return Item{}, false
 		}
 	}
 	get := func(name string) Value {
@@ -149,6 +131,25 @@ func (d *fastDecoder) plainString() (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// empty reads close if it comes next: an empty array or object.
+func (d *fastDecoder) empty(close byte) bool {
+	if d.peek() == close {
+		d.i++
+		return true
+	}
+	return false
+}
+
+// next reads what follows an element of an array or object: a comma (more is true,
+// another element comes) or close (more is false); ok is false for anything else.
+func (d *fastDecoder) next(close byte) (more, ok bool) {
+	if d.peek() == ',' {
+		d.i++
+		return true, true
+	}
+	return false, d.byte(close)
 }
 
 // byte skips white space and reads c.
