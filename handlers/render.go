@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"strconv"
@@ -15,11 +14,12 @@ import (
 // so a component that fails half way never sends half a page: the client gets the 500
 // page instead, and the error goes to the log.
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf bytes.Buffer
+	buf := getAnswerBuffer()
+	defer putAnswerBuffer(buf)
 	// Rendered in memory, the page needs no cancellation: net/http cancels the context
 	// of a request whose body could not be read (a client too slow, or gone), and that
 	// request still gets its page (400, say), not a 500 for "context canceled".
-	if err := c.Render(context.WithoutCancel(r.Context()), &buf); err != nil {
+	if err := c.Render(context.WithoutCancel(r.Context()), buf); err != nil {
 		h.logger(r).Error("render page", "err", err)
 		h.InternalError(w, r)
 		return
@@ -31,8 +31,9 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, c 
 // nothing of the cause: the caller logs that.
 func (h *Handlers) InternalError(w http.ResponseWriter, r *http.Request) {
 	page := views.ServerErrorPage(h.page(r, "Something went wrong", ""), RequestID(r.Context()))
-	var buf bytes.Buffer
-	if err := page.Render(context.WithoutCancel(r.Context()), &buf); err != nil {
+	buf := getAnswerBuffer()
+	defer putAnswerBuffer(buf)
+	if err := page.Render(context.WithoutCancel(r.Context()), buf); err != nil {
 		// The error page itself failed: fall back to text, which cannot.
 		h.logger(r).Error("render error page", "err", err)
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
