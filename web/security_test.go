@@ -77,6 +77,21 @@ func assertAllSecurityHeaders(t *testing.T, h http.Header) {
 	}
 }
 
+// assertNoStore checks that an answer with someone's data (or a refusal on a route
+// that has some) may be kept by no cache: not the browser's, for the back button of a
+// shared computer, and not a proxy's.
+func assertNoStore(t *testing.T, h http.Header) {
+	t.Helper()
+	for _, v := range h.Values("Cache-Control") {
+		for d := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(d), "no-store") {
+				return
+			}
+		}
+	}
+	t.Errorf("Cache-Control %q: a private answer lacks no-store", h.Values("Cache-Control"))
+}
+
 func TestEveryRouteAnswersWithSecurityHeadersAndSafeCookies(t *testing.T) {
 	// The fixture sets Cookie.Secure on the server's manager; main sets it through
 	// NewSessions from -secure-cookies.
@@ -117,6 +132,10 @@ func TestEveryRouteAnswersWithSecurityHeadersAndSafeCookies(t *testing.T) {
 					}
 					assertAllSecurityHeaders(t, h)
 					cookies += assertSafeCookies(t, h, secure)
+					private := rc.as != callerAnyone || rc.data != nil
+					if private {
+						assertNoStore(t, h)
+					}
 					if rc.as != callerAnyone { // and the refusal a stranger gets
 						code, _, h := f.call(f.client(), route, rc, nil)
 						if !isRefusal(code, h) && !rc.lists {
@@ -124,6 +143,7 @@ func TestEveryRouteAnswersWithSecurityHeadersAndSafeCookies(t *testing.T) {
 						}
 						assertAllSecurityHeaders(t, h)
 						cookies += assertSafeCookies(t, h, secure)
+						assertNoStore(t, h)
 					}
 				})
 			}

@@ -34,9 +34,14 @@ func NewSessions(store scs.Store, secure bool, onError func(http.ResponseWriter,
 // be saved (the database is down, the disk full), scs calls the error function as the
 // handler starts its answer, and then passes the handler's answer on as well: two
 // pages in one body. The writer drops whatever follows the error page.
+//
+// Every answer behind a session is marked no-store: these pages show a buyer's or a
+// rep's data, or carry a form with its one-time key, and neither the browser's cache
+// (the back button on a shared computer) nor a proxy may keep a copy.
 func (s *Server) loadAndSave(next http.Handler) http.Handler {
 	inner := s.sessions.LoadAndSave(s.renewIdle(next))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
 		inner.ServeHTTP(&oneAnswer{ResponseWriter: w}, r)
 	})
 }
