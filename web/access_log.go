@@ -20,14 +20,19 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		start := time.Now()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		// Deferred, so a request whose handler aborts with http.ErrAbortHandler is
-		// still logged.
+		// still logged: as aborted, since the client got no whole answer, whatever
+		// status had been set (net/http drops the connection).
 		defer func() {
+			aborted := recover()
+			if aborted != nil {
+				defer panic(aborted) // on to net/http, which drops the connection
+			}
 			status := ww.Status()
 			if status == 0 {
 				status = http.StatusOK // the handler wrote nothing: net/http sends 200
 			}
 			level := slog.LevelInfo
-			if status >= 500 {
+			if status >= 500 || aborted != nil {
 				level = slog.LevelError
 			}
 			route := ""
@@ -43,6 +48,9 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			}
 			if route == "" {
 				attrs = append(attrs, slog.String("path", r.URL.Path))
+			}
+			if aborted != nil {
+				attrs = append(attrs, slog.Bool("aborted", true))
 			}
 			if s.metrics != nil {
 				s.metrics.Request(r.Method, route, status, time.Since(start))

@@ -4,7 +4,9 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"log"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -178,7 +180,65 @@ func TestAccessLogRecordsEachRequest(t *testing.T) {
 	if _, ok := home["duration"]; !ok {
 		t.Errorf("no duration: %v", home)
 	}
+	if _, ok := home["aborted"]; ok {
+		t.Errorf("a whole answer is marked aborted: %v", home)
+	}
 	if missing["status"] != float64(404) || missing["path"] != "/nope" {
 		t.Errorf("404 line = %v", missing)
+	}
+}
+
+func TestAccessLogMarksAnAnswerThatWasAbortedAsSuch(t *testing.T) {
+	s, logs := newTestServer(t)
+	h := withTestRoutes(s, func(r chi.Router) {
+		// Promises 5000 bytes and writes 100 (a handler that failed half way): the
+		// gzip layer drops the connection rather than send a short answer.
+		r.Get("/short", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.Header().Set("Content-Length", "5000")
+			_, _ = w.Write([]byte(strings.Repeat("x", 100)))
+		})
+		// Panics once its answer has started: recovery can only abort it.
+		r.Get("/half", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write([]byte("part of a page"))
+			w.(http.Flusher).Flush()
+			panic("half way")
+		})
+	})
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // net/http's "aborted" line
+	srv.Start()
+	defer srv.Close()
+
+	for _, path := range []string{"/short", "/half"} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err == nil {
+			_, err = io.ReadAll(resp.Body)
+			resp.Body.Close()
+		}
+		if err == nil {
+			t.Errorf("%s: the client read a whole answer; want a failed one", path)
+		}
+	}
+
+	got := map[string]map[string]any{}
+	for _, l := range logs.lines(t) {
+		if l["msg"] == "request" {
+			got[l["route"].(string)] = l
+		}
+	}
+	for _, route := range []string{"/short", "/half"} {
+		l := got[route]
+		if l == nil {
+			t.Errorf("%s: no access log line in %v", route, logs.lines(t))
+			continue
+		}
+		if l["aborted"] != true || l["level"] != "ERROR" {
+			t.Errorf("%s: logged as %v; want aborted=true at ERROR", route, l)
+		}
 	}
 }
