@@ -308,14 +308,22 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 	}))
 }
 
-// MyOrders lists the orders placed from this browser session, newest first.
+// myOrdersShown is how many orders My orders lists, the most recent.
+const myOrdersShown = 100
+
+// MyOrders lists the orders placed from this browser session, newest first: the most
+// recent myOrdersShown, saying so when there are more.
 func (h *Handlers) MyOrders(w http.ResponseWriter, r *http.Request) {
 	var rows []views.OrderRow
+	more := false
 	if owner := h.sessions.GetString(r.Context(), ownerKey); owner != "" {
-		orders, err := h.orders.OrdersByOwner(r.Context(), owner, 100)
+		orders, err := h.orders.OrdersByOwner(r.Context(), owner, myOrdersShown+1)
 		if err != nil {
 			h.storeError(w, r, "list orders", err)
 			return
+		}
+		if len(orders) > myOrdersShown {
+			orders, more = orders[:myOrdersShown], true
 		}
 		for _, o := range orders {
 			names := make([]string, len(o.Quote.Items))
@@ -328,7 +336,7 @@ func (h *Handlers) MyOrders(w http.ResponseWriter, r *http.Request) {
 			})
 		}
 	}
-	h.render(w, r, http.StatusOK, views.OrdersPage(h.page(r, "My orders", ""), rows))
+	h.render(w, r, http.StatusOK, views.OrdersPage(h.page(r, "My orders", ""), rows, more))
 }
 
 // owner returns this session's owner key, making one on first use.

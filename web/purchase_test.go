@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -293,5 +294,46 @@ func TestReviewAgainKeepsItsToken(t *testing.T) {
 	}
 	if ids := b.MyOrders(); len(ids) != 2 {
 		t.Errorf("My orders lists %d, want 2", len(ids))
+	}
+}
+
+// TestMyOrdersListsTheMostRecentAndSaysWhenThereAreMore: the list stops at the
+// newest myOrdersShown, and a buyer with more is told so rather than left to think
+// the older ones are gone.
+func TestMyOrdersListsTheMostRecentAndSaysWhenThereAreMore(t *testing.T) {
+	b := newBrowser(t, newPurchaseServer(t))
+	place := func() string {
+		t.Helper()
+		code, _, h := b.Post("/orders", b.ReviewForm(tokyoAnnual+"&again=1"), nil)
+		if code != http.StatusSeeOther {
+			t.Fatalf("place order: %d", code)
+		}
+		return strings.TrimPrefix(h.Get("Location"), "/orders/")
+	}
+	var first string
+	for i := range 100 {
+		id := place()
+		if i == 0 {
+			first = id
+		}
+	}
+	_, body, _ := b.Get("/orders")
+	if ids := b.MyOrders(); len(ids) != 100 || strings.Contains(body, `data-testid="orders-more"`) {
+		t.Fatalf("with 100 orders: %d listed, note shown %v; want all 100 and no note",
+			len(ids), strings.Contains(body, `data-testid="orders-more"`))
+	}
+
+	newest := place()
+	ids := b.MyOrders()
+	if len(ids) != 100 || ids[0] != newest || slices.Contains(ids, first) {
+		t.Errorf("with 101 orders: %d listed, newest first %v, oldest left out %v; want the 100 most recent",
+			len(ids), len(ids) > 0 && ids[0] == newest, !slices.Contains(ids, first))
+	}
+	_, body, _ = b.Get("/orders")
+	if !strings.Contains(body, "These are your 100 most recent orders") {
+		t.Error("with 101 orders, the page does not say that older ones are not listed")
+	}
+	if code, body, _ := b.Get("/orders/" + first); code != http.StatusOK || !strings.Contains(body, first) {
+		t.Errorf("the oldest order's own page: %d", code)
 	}
 }
