@@ -20,6 +20,7 @@ type config struct {
 	secure      bool // the console is served over TLS (by a proxy): Secure cookies
 	drain       time.Duration
 	metricsAddr string // "" serves no metrics
+	pprof       bool   // serve net/http/pprof on the metrics listener
 	watchBook   bool   // reload the price book file when it changes, not only on SIGHUP
 }
 
@@ -34,6 +35,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.Var((*levelFlag)(&cfg.logLevel), "log-level", "debug, info, warn or error (env LOG_LEVEL)")
 	fs.DurationVar(&cfg.drain, "drain", 0, "on SIGTERM, keep serving this long with /readyz at 503 before stopping, e.g. 10s behind a load balancer (env DRAIN)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "127.0.0.1:9464", "listen address of /metrics for Prometheus, never the public one; empty serves none (env METRICS_ADDR)")
+	fs.BoolVar(&cfg.pprof, "pprof", false, "also serve Go's profiles (/debug/pprof/) on the -metrics-addr listener (env PPROF)")
 	fs.BoolVar(&cfg.watchBook, "watch-price-book", false, "reload the -price-book file when it changes, as well as on SIGHUP (env WATCH_PRICE_BOOK)")
 	fs.BoolVar(&cfg.secure, "secure-cookies", false, "mark cookies Secure, when the console is served over HTTPS (env SECURE_COOKIES)")
 
@@ -57,6 +59,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		{"secure-cookies", "SECURE_COOKIES"},
 		{"drain", "DRAIN"},
 		{"metrics-addr", "METRICS_ADDR"},
+		{"pprof", "PPROF"},
 		{"watch-price-book", "WATCH_PRICE_BOOK"},
 	} {
 		if v := getenv(fe.env); v != "" && !given[fe.flag] {
@@ -64,6 +67,10 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 				return config{}, fmt.Errorf("%s: %w", fe.env, err)
 			}
 		}
+	}
+	if cfg.pprof && cfg.metricsAddr == "" {
+		// The profiles go on the private listener or nowhere: never the public one.
+		return config{}, errors.New("-pprof needs the -metrics-addr listener, which is off")
 	}
 	return cfg, nil
 }

@@ -15,6 +15,7 @@ func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 		"PRICE_BOOK":   "/env/prices.json",
 		"LOG_LEVEL":    "debug",
 		"METRICS_ADDR": "127.0.0.1:9999",
+		"PPROF":        "true",
 	}
 	tests := []struct {
 		name string
@@ -30,12 +31,12 @@ func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 			name: "environment over defaults",
 			env:  fullEnv,
 			want: config{addr: "0.0.0.0:9000", dataDir: "/var/lib/console", databaseURL: "postgres://env",
-				priceBook: "/env/prices.json", logLevel: slog.LevelDebug, metricsAddr: "127.0.0.1:9999"},
+				priceBook: "/env/prices.json", logLevel: slog.LevelDebug, metricsAddr: "127.0.0.1:9999", pprof: true},
 		},
 		{
 			name: "flags over environment",
 			args: []string{"-addr", ":1", "-data", "/d", "-database-url", "postgres://flag",
-				"-price-book", "/flag.json", "-log-level", "ERROR", "-metrics-addr", "", "-watch-price-book"},
+				"-price-book", "/flag.json", "-log-level", "ERROR", "-metrics-addr", "", "-pprof=false", "-watch-price-book"},
 			env: fullEnv,
 			want: config{addr: ":1", dataDir: "/d", databaseURL: "postgres://flag",
 				priceBook: "/flag.json", logLevel: slog.LevelError, watchBook: true},
@@ -45,7 +46,7 @@ func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 			args: []string{"-log-level", "warn"},
 			env:  fullEnv,
 			want: config{addr: "0.0.0.0:9000", dataDir: "/var/lib/console", databaseURL: "postgres://env",
-				priceBook: "/env/prices.json", logLevel: slog.LevelWarn, metricsAddr: "127.0.0.1:9999"},
+				priceBook: "/env/prices.json", logLevel: slog.LevelWarn, metricsAddr: "127.0.0.1:9999", pprof: true},
 		},
 	}
 	for _, tt := range tests {
@@ -73,6 +74,9 @@ func TestConfigRejectsBadInput(t *testing.T) {
 		{"unknown log level env", nil, map[string]string{"LOG_LEVEL": "trace"}, "LOG_LEVEL"},
 		{"stray argument", []string{"serve"}, nil, "unexpected argument"},
 		{"unknown flag", []string{"-port", "80"}, nil, "not defined"},
+		{"profiles without their listener", []string{"-pprof", "-metrics-addr", ""}, nil, "-pprof needs the -metrics-addr"},
+		{"profiles from the environment without their listener", []string{"-metrics-addr", ""},
+			map[string]string{"PPROF": "1"}, "-pprof needs the -metrics-addr"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -141,7 +141,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return fmt.Errorf("metrics: %w", err)
 		}
 		metricsAddr = mln.Addr().String()
-		stopMetrics := serveMetrics(log, mln, met.Handler())
+		stopMetrics := serveMetrics(log, mln, met.Handler(), cfg.pprof)
 		defer stopMetrics()
 	}
 	log.Info("console listening",

@@ -68,6 +68,9 @@ func TestMetricsAreServedOnTheirOwnListenerAndMove(t *testing.T) {
 	if strings.Contains(text, "12345") || strings.Contains(text, "/no/such/page") {
 		t.Error("a raw path became a label: the series would grow without bound")
 	}
+	if code, _ := get("http://" + metricsAddr + "/debug/pprof/"); code != http.StatusNotFound {
+		t.Errorf("profiles without -pprof: %d, want 404", code)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -80,6 +83,48 @@ func TestMetricsCanBeTurnedOff(t *testing.T) {
 	_, out, done := startRun(t, ctx, []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-metrics-addr", ""}, env(nil))
 	if got := out.logLine(t, "console listening")["metrics_addr"]; got != "off" {
 		t.Errorf("metrics_addr = %v, want off", got)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestProfilesAreServedOnTheMetricsListenerOnlyWhenAsked: -pprof puts Go's profiles
+// next to /metrics, for `go tool pprof` during a load run; never on the public
+// listener, and without the command line (a -database-url flag holds a password).
+func TestProfilesAreServedOnTheMetricsListenerOnlyWhenAsked(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base, out, done := startRun(t, ctx, []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-pprof"}, env(nil))
+	private := "http://" + out.logLine(t, "console listening")["metrics_addr"].(string)
+	get := func(url string) (int, []byte) {
+		t.Helper()
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, body
+	}
+	if code, body := get(private + "/debug/pprof/"); code != http.StatusOK || !strings.Contains(string(body), "goroutine") {
+		t.Errorf("profile index: %d %.200s", code, body)
+	}
+	if code, body := get(private + "/debug/pprof/heap?debug=1"); code != http.StatusOK || !strings.Contains(string(body), "heap profile") {
+		t.Errorf("heap profile: %d %.200s", code, body)
+	}
+	// A real CPU profile: gzipped protocol buffers.
+	if code, body := get(private + "/debug/pprof/profile?seconds=1"); code != http.StatusOK || len(body) < 2 || body[0] != 0x1f || body[1] != 0x8b {
+		t.Errorf("CPU profile: %d, %d bytes", code, len(body))
+	}
+	if code, _ := get(private + "/debug/pprof/cmdline"); code != http.StatusNotFound {
+		t.Errorf("the command line is served: %d", code)
+	}
+	for _, path := range []string{"/debug/pprof/", "/debug/pprof/heap", "/debug/pprof/profile?seconds=1"} {
+		if code, _ := get(base + path); code != http.StatusNotFound {
+			t.Errorf("public %s = %d, want 404: profiles never go on the public listener", path, code)
+		}
 	}
 	cancel()
 	if err := <-done; err != nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 )
 
@@ -64,10 +65,21 @@ func serve(ctx context.Context, log *slog.Logger, ln net.Listener, h http.Handle
 
 // serveMetrics answers Prometheus on its own listener, apart from the public one, until
 // the returned stop is called. It keeps answering while the console drains, so the
-// last figures of a stopping process can still be scraped.
-func serveMetrics(log *slog.Logger, ln net.Listener, h http.Handler) (stop func()) {
+// last figures of a stopping process can still be scraped. With withPprof it serves
+// Go's profiles there too (`go tool pprof http://ADDR/debug/pprof/profile?seconds=10`):
+// they cost nothing until one is asked for, and a CPU profile must end within the
+// listener's 30 s write timeout.
+func serveMetrics(log *slog.Logger, ln net.Listener, h http.Handler, withPprof bool) (stop func()) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", h)
+	if withPprof {
+		// Not /debug/pprof/cmdline: a -database-url given as a flag holds a password.
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index) // and the named profiles, heap, goroutine…
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("POST /debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,

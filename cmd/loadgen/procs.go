@@ -92,7 +92,11 @@ func (p *process) start(ctx context.Context, cmd *exec.Cmd, logPath, health stri
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		if code, _ := get(ctx, p.URL+health); code == http.StatusOK {
-			progress("%s: pid %d on %s", p.name, cmd.Process.Pid, p.URL)
+			if p.Metrics != "" {
+				progress("%s: pid %d on %s, metrics and profiles on %s", p.name, cmd.Process.Pid, p.URL, p.Metrics)
+			} else {
+				progress("%s: pid %d on %s", p.name, cmd.Process.Pid, p.URL)
+			}
 			return nil
 		}
 		select {
@@ -229,18 +233,21 @@ func freeAddr() (string, error) {
 }
 
 // consoleEnv is this environment without the variables the console reads, so that
-// a DATABASE_URL or the like in the caller's shell does not change what is measured.
+// a DATABASE_URL or the like in the caller's shell does not change what is measured,
+// and with PPROF set: Go's profiles on the console's metrics listener, for
+// `go tool pprof` during a window. They cost nothing until asked for, and a console
+// built before -pprof existed ignores the variable.
 func consoleEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		switch k, _, _ := strings.Cut(kv, "="); k {
 		case "ADDR", "DATA_DIR", "DATABASE_URL", "PRICE_BOOK", "LOG_LEVEL", "SECURE_COOKIES",
-			"DRAIN", "METRICS_ADDR", "WATCH_PRICE_BOOK":
+			"DRAIN", "METRICS_ADDR", "PPROF", "WATCH_PRICE_BOOK":
 			continue
 		}
 		env = append(env, kv)
 	}
-	return env
+	return append(env, "PPROF=true")
 }
 
 // moduleRoot is the directory of the go.mod above the working directory.
