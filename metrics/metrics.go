@@ -84,11 +84,25 @@ func (m *Metrics) Request(method, route string, status int, took time.Duration) 
 	if m == nil {
 		return
 	}
+	m.count(method, route, statusClass(status), took)
+}
+
+// RequestAborted records a request whose answer was cut off (the connection dropped
+// after a handler failed half way) under code "aborted", whatever status had been
+// set: the client got no whole answer, so it is no success.
+func (m *Metrics) RequestAborted(method, route string, took time.Duration) {
+	if m == nil {
+		return
+	}
+	m.count(method, route, "aborted", took)
+}
+
+func (m *Metrics) count(method, route, code string, took time.Duration) {
 	if route == "" {
 		route = "unmatched"
 	}
 	// Label values in the order the vectors declare them: no map to build per request.
-	method, code := boundedMethod(method), statusClass(status)
+	method = boundedMethod(method)
 	m.requests.WithLabelValues(method, route, code).Inc()
 	m.latency.WithLabelValues(method, route, code).Observe(took.Seconds())
 }

@@ -29,6 +29,7 @@ func TestRequestsAreCountedByPatternMethodAndStatusClass(t *testing.T) {
 	m.Request("GET", "/orders/{id}", 204, time.Millisecond)
 	m.Request("GET", "/orders/{id}", 404, time.Millisecond)
 	m.Request("BREW", "", 418, time.Millisecond)
+	m.RequestAborted("GET", "/orders/{id}", time.Millisecond)
 
 	if got := testutil.ToFloat64(m.requests.WithLabelValues("GET", "/orders/{id}", "2xx")); got != 2 {
 		t.Errorf("2xx count = %v, want 2", got)
@@ -36,9 +37,12 @@ func TestRequestsAreCountedByPatternMethodAndStatusClass(t *testing.T) {
 	if got := testutil.ToFloat64(m.requests.WithLabelValues("other", "unmatched", "4xx")); got != 1 {
 		t.Errorf("an unknown method on no route = %v, want 1 under other/unmatched", got)
 	}
-	// Three label sets, whatever the paths: the series stay bounded.
-	if n := testutil.CollectAndCount(m.requests); n != 3 {
-		t.Errorf("%d request series, want 3", n)
+	if got := testutil.ToFloat64(m.requests.WithLabelValues("GET", "/orders/{id}", "aborted")); got != 1 {
+		t.Errorf("aborted count = %v, want 1, apart from the answered ones", got)
+	}
+	// Four label sets, whatever the paths: the series stay bounded.
+	if n := testutil.CollectAndCount(m.requests); n != 4 {
+		t.Errorf("%d request series, want 4", n)
 	}
 	text := scrape(t, m)
 	for _, want := range []string{

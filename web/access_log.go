@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -51,8 +52,17 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			}
 			if aborted != nil {
 				attrs = append(attrs, slog.Bool("aborted", true))
+				if aborted != http.ErrAbortHandler {
+					// A panic outside panic recovery (a bug in the outer middleware):
+					// its value here, under the request ID, as well as in net/http's log.
+					attrs = append(attrs, slog.String("panic", fmt.Sprint(aborted)))
+				}
 			}
-			if s.metrics != nil {
+			switch {
+			case s.metrics == nil:
+			case aborted != nil:
+				s.metrics.RequestAborted(r.Method, route, time.Since(start))
+			default:
 				s.metrics.Request(r.Method, route, status, time.Since(start))
 			}
 			handlers.RequestLogger(r.Context(), s.log).LogAttrs(r.Context(), level, "request", attrs...)

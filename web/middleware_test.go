@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -188,8 +190,29 @@ func TestAccessLogRecordsEachRequest(t *testing.T) {
 	}
 }
 
+// countingRecorder is a RequestRecorder that keeps what it is told.
+type countingRecorder struct {
+	mu       sync.Mutex
+	answered map[string]int // route → requests answered
+	aborted  map[string]int // route → requests cut off
+}
+
+func (c *countingRecorder) Request(_, route string, _ int, _ time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.answered[route]++
+}
+
+func (c *countingRecorder) RequestAborted(_, route string, _ time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.aborted[route]++
+}
+
 func TestAccessLogMarksAnAnswerThatWasAbortedAsSuch(t *testing.T) {
 	s, logs := newTestServer(t)
+	counts := &countingRecorder{answered: map[string]int{}, aborted: map[string]int{}}
+	s.metrics = counts
 	h := withTestRoutes(s, func(r chi.Router) {
 		// Promises 5000 bytes and writes 100 (a handler that failed half way): the
 		// gzip layer drops the connection rather than send a short answer.
@@ -240,5 +263,11 @@ func TestAccessLogMarksAnAnswerThatWasAbortedAsSuch(t *testing.T) {
 		if l["aborted"] != true || l["level"] != "ERROR" {
 			t.Errorf("%s: logged as %v; want aborted=true at ERROR", route, l)
 		}
+		counts.mu.Lock()
+		if counts.aborted[route] != 1 || counts.answered[route] != 0 {
+			t.Errorf("%s: metrics counted it %d times aborted and %d times answered; want once aborted",
+				route, counts.aborted[route], counts.answered[route])
+		}
+		counts.mu.Unlock()
 	}
 }

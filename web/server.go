@@ -27,9 +27,11 @@ type Deps struct {
 	Metrics      RequestRecorder     // nil records nothing
 }
 
-// RequestRecorder counts answered requests by route pattern (*metrics.Metrics).
+// RequestRecorder counts answered requests by route pattern (*metrics.Metrics), and
+// apart from them the answers that were cut off.
 type RequestRecorder interface {
 	Request(method, route string, status int, took time.Duration)
+	RequestAborted(method, route string, took time.Duration)
 }
 
 // Server is the console's http.Handler: the router behind the middleware.
