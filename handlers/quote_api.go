@@ -67,10 +67,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	var err error
 	if q, ok := v.(pricing.Quote); ok {
 		// The same bytes as json.Marshal, one pass fewer, appended to a pooled
-		// buffer's spare room (bytes.Buffer's AvailableBuffer idiom: the Write
-		// copies nothing new when the answer fit, and keeps a grown array when not).
+		// buffer's spare room (bytes.Buffer's AvailableBuffer idiom). A quote is 1 to
+		// 16 kB: room for that is made once per buffer, so the append does not grow
+		// a new array. When an answer still outgrows it, the Write copies it into
+		// the buffer's own grown array, which the pool keeps for the next one.
 		buf := getAnswerBuffer()
 		defer putAnswerBuffer(buf)
+		buf.Grow(16 << 10)
 		if body, err = q.AppendJSON(buf.AvailableBuffer()); err == nil {
 			buf.Write(body)
 			body = buf.Bytes()
