@@ -42,13 +42,35 @@ var gzipTypes = map[string]bool{
 	"application/json": true, "image/svg+xml": true,
 }
 
-var (
-	gzipWriters = sync.Pool{New: func() any {
+var gzipBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// gzipWriters keeps idle compressors for the next answers. It is not a sync.Pool: a
+// level-1 compressor holds about 650 kB of tables and history, and a sync.Pool lets
+// the collector take its idle ones and keeps each processor's last one out of the
+// others' reach, so a new compressor was built (and its memory cleared) every 90 or so
+// answers. Compressing takes no more than a few at a time (it runs on a finished
+// answer, without blocking), so a few are kept; any beyond them go to the collector.
+var gzipWriters = make(chan *gzip.Writer, maxIdleGzipWriters)
+
+// maxIdleGzipWriters bounds the memory the idle compressors keep (about 5 MB).
+const maxIdleGzipWriters = 8
+
+func getGzipWriter() *gzip.Writer {
+	select {
+	case zw := <-gzipWriters:
+		return zw
+	default:
 		zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed) // a valid level: no error
 		return zw
-	}}
-	gzipBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-)
+	}
+}
+
+func putGzipWriter(zw *gzip.Writer) {
+	select {
+	case gzipWriters <- zw:
+	default: // enough are kept
+	}
+}
 
 // compress gzips the answers of clients that accept gzip.
 func compress(next http.Handler) http.Handler {
@@ -226,7 +248,7 @@ func (w *gzipResponseWriter) startGzip(dst io.Writer) {
 	h := w.Header()
 	h.Del("Content-Length")
 	h.Set("Content-Encoding", "gzip")
-	w.zw = gzipWriters.Get().(*gzip.Writer)
+	w.zw = getGzipWriter()
 	w.zw.Reset(dst)
 }
 
@@ -344,6 +366,6 @@ func (w *gzipResponseWriter) sendBuffered() {
 
 func (w *gzipResponseWriter) releaseGzip() {
 	w.zw.Reset(nil)
-	gzipWriters.Put(w.zw)
+	putGzipWriter(w.zw)
 	w.zw = nil
 }

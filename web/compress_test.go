@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/klauspost/compress/gzip"
 )
 
 func TestAcceptsGzipReadsWeights(t *testing.T) {
@@ -240,5 +241,29 @@ func TestGzipWriterFollowsNetHTTPsRules(t *testing.T) {
 	resp, _ := fetch(t, http.MethodGet, srv.URL+"/vary", acceptGzip)
 	if v := resp.Header.Values("Vary"); len(v) != 1 || v[0] != "Accept-Encoding, Cookie" {
 		t.Errorf("/vary: Vary %q, want the handler's one line", v)
+	}
+}
+
+// TestIdleCompressorsAreKeptForReuseUpToTheirBound: an idle compressor is handed out
+// again rather than built anew (building one clears about 650 kB), and no more than
+// maxIdleGzipWriters are kept.
+func TestIdleCompressorsAreKeptForReuseUpToTheirBound(t *testing.T) {
+	for len(gzipWriters) > 0 { // start from none idle
+		<-gzipWriters
+	}
+	zw := getGzipWriter()
+	putGzipWriter(zw)
+	if again := getGzipWriter(); again != zw {
+		t.Error("an idle compressor was not reused")
+	}
+	var many []*gzip.Writer
+	for range maxIdleGzipWriters + 3 {
+		many = append(many, getGzipWriter())
+	}
+	for _, w := range many {
+		putGzipWriter(w)
+	}
+	if n := len(gzipWriters); n != maxIdleGzipWriters {
+		t.Errorf("%d idle compressors kept, want %d", n, maxIdleGzipWriters)
 	}
 }
