@@ -21,13 +21,8 @@ func TestMetricsAreServedOnTheirOwnListenerAndMove(t *testing.T) {
 
 	get := func(url string) (int, string) {
 		t.Helper()
-		resp, err := http.Get(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
+		code, body := fetch(t, url)
+		return code, string(body)
 	}
 	get(base + "/kms/quote?region=ap-guangzhou&customer_keys=3")
 	get(base + "/kms/quote?region=ap-guangzhou&customer_keys=-1")
@@ -98,16 +93,7 @@ func TestProfilesAreServedOnTheMetricsListenerOnlyWhenAsked(t *testing.T) {
 	defer cancel()
 	base, out, done := startRun(t, ctx, []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-pprof"}, env(nil))
 	private := "http://" + out.logLine(t, "console listening")["metrics_addr"].(string)
-	get := func(url string) (int, []byte) {
-		t.Helper()
-		resp, err := http.Get(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, body
-	}
+	get := func(url string) (int, []byte) { t.Helper(); return fetch(t, url) }
 	if code, body := get(private + "/debug/pprof/"); code != http.StatusOK || !strings.Contains(string(body), "goroutine") {
 		t.Errorf("profile index: %d %.200s", code, body)
 	}
@@ -130,6 +116,18 @@ func TestProfilesAreServedOnTheMetricsListenerOnlyWhenAsked(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// fetch GETs url and returns the status and the whole body.
+func fetch(t *testing.T, url string) (int, []byte) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, body
 }
 
 func grepLines(text, prefix string) string {
