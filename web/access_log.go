@@ -53,8 +53,9 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			if aborted != nil {
 				attrs = append(attrs, slog.Bool("aborted", true))
 				if aborted != http.ErrAbortHandler {
-					// A panic outside panic recovery (a bug in the outer middleware):
-					// its value here, under the request ID, as well as in net/http's log.
+					// A panic that recovery did not see (a bug in compression, the one
+					// layer between the two): its value here, under the request ID, as
+					// well as in net/http's log.
 					attrs = append(attrs, slog.String("panic", fmt.Sprint(aborted)))
 				}
 			}
