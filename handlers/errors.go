@@ -45,6 +45,17 @@ func (h *Handlers) BadRequest(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusBadRequest, views.BadRequestPage(h.page(r, "Bad request", "")))
 }
 
+// UnstorableText answers 400 to a request holding a NUL character or bytes that are
+// not UTF-8: with the bad-request page, or with a JSON error on the API, whose
+// clients read JSON whatever went wrong.
+func (h *Handlers) UnstorableText(w http.ResponseWriter, r *http.Request) {
+	if isAPI(r) {
+		writeAPIError(w, http.StatusBadRequest, "the request holds a NUL character or bytes that are not UTF-8")
+		return
+	}
+	h.BadRequest(w, r)
+}
+
 // Unavailable answers 503 when the order database does not answer.
 func (h *Handlers) Unavailable(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Retry-After", "5")

@@ -10,14 +10,15 @@ import (
 	"unicode/utf8"
 )
 
-// refuseUnstorableText answers 400 to a request whose path, query or form holds text
-// no page can show and PostgreSQL cannot store: a NUL character or bytes that are not
-// UTF-8. Browsers never send either from a form, so only a crafted request meets this;
-// without it, such text reached the database as a query argument and failed there.
+// refuseUnstorableText answers 400 (a page, or JSON on the API) to a request whose
+// path, query or form holds text no page can show and PostgreSQL cannot store: a NUL
+// character or bytes that are not UTF-8. Browsers never send either from a form, so
+// only a crafted request meets this; without it, such text reached the database as a
+// query argument and failed there.
 func (s *Server) refuseUnstorableText(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !storable(r.URL.Path) || !storableValues(r.URL.RawQuery) {
-			s.h.BadRequest(w, r)
+			s.h.UnstorableText(w, r)
 			return
 		}
 		if r.Body != nil && r.Method == http.MethodPost && isURLEncoded(r.Header.Get("Content-Type")) {
@@ -26,7 +27,7 @@ func (s *Server) refuseUnstorableText(next http.Handler) http.Handler {
 			// limit is still answered 413 by the handler.
 			body, err := io.ReadAll(r.Body)
 			if err == nil && !storableValues(string(body)) {
-				s.h.BadRequest(w, r)
+				s.h.UnstorableText(w, r)
 				return
 			}
 			rest := io.Reader(bytes.NewReader(body))

@@ -13,7 +13,7 @@ import (
 )
 
 // TestUnstorableTextIsRefusedBeforeAnyHandler: NUL and bytes that are not UTF-8, in
-// the path, the query or a form, are answered 400 with a page, on SQLite as on
+// the path, the query or a form, are answered 400 with a page (JSON on the API), on SQLite as on
 // PostgreSQL (where such text used to fail in the database with a 500).
 func TestUnstorableTextIsRefusedBeforeAnyHandler(t *testing.T) {
 	for name, dbURL := range map[string]func(t *testing.T) string{
@@ -54,6 +54,23 @@ func TestUnstorableTextIsRefusedBeforeAnyHandler(t *testing.T) {
 				if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "<html") {
 					t.Errorf("%s %s: %d, want 400 with a page", tc.method, tc.target, resp.StatusCode)
 				}
+			}
+			// On the API the answer is JSON, as every other API error is: a form body
+			// there used to get the HTML page (found by FuzzQuoteAPI).
+			for _, tc := range []struct {
+				method, target, body string
+			}{
+				{"POST", "/api/v1/quotes", "\xa4"},
+				{"POST", "/api/v1/quotes", "items=%00"},
+				{"POST", "/api/v1/quotes?x=%00", "{}"},
+				{"GET", "/api/v1/price-book?region=%FF", ""},
+			} {
+				w := do(srv, tc.method, tc.target, form, strings.NewReader(tc.body))
+				if w.Code != http.StatusBadRequest {
+					t.Errorf("%s %s: %d, want 400", tc.method, tc.target, w.Code)
+					continue
+				}
+				apiErrors(t, w.Code, w.Header(), w.Body.Bytes())
 			}
 			// Ordinary text, unicode included, passes; a form over the size limit is
 			// still answered 413 by its handler.
