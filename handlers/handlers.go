@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync/atomic"
 
+	"kmsconsole/internal/clientip"
 	"kmsconsole/pricing"
 	"kmsconsole/views"
 )
@@ -24,6 +25,9 @@ type Deps struct {
 	Metrics  Recorder         // what operators watch; nil records nothing
 	// SecureCookies marks the console's own cookies Secure (served over HTTPS).
 	SecureCookies bool
+	// TrustedProxies are the load balancers whose X-Forwarded-For names the client
+	// that the sign-in throttle counts failures by; none: the connection's peer.
+	TrustedProxies clientip.Proxies
 }
 
 // Recorder counts the events operators watch (*metrics.Metrics in the console).
@@ -53,6 +57,7 @@ type Handlers struct {
 	draining atomic.Bool
 	metrics  Recorder
 	secure   bool
+	proxies  clientip.Proxies
 }
 
 // New returns the handlers built on d.
@@ -63,7 +68,7 @@ func New(d Deps) *Handlers {
 	}
 	h := &Handlers{log: log, assets: d.Assets, orders: d.Orders, reps: d.Reps, quotes: d.Quotes, db: d.DB,
 		sessions: d.Sessions, throttle: d.Throttle}
-	h.metrics, h.secure = d.Metrics, d.SecureCookies
+	h.metrics, h.secure, h.proxies = d.Metrics, d.SecureCookies, d.TrustedProxies
 	if h.metrics == nil {
 		h.metrics = noRecorder{}
 	}

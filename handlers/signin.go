@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -71,7 +70,7 @@ func (h *Handlers) SignIn(w http.ResponseWriter, r *http.Request) {
 	v := h.signInView(r, r.PostForm.Get("next"))
 	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
 	v.Email.Value = email
-	keys := []string{"account:" + email, "address:" + clientAddress(r)}
+	keys := []string{"account:" + email, "address:" + h.clientAddress(r)}
 	wait, err := h.throttle.ThrottleWait(r.Context(), keys, time.Now())
 	if err != nil {
 		h.storeError(w, r, "sign-in throttle", err)
@@ -103,7 +102,7 @@ func (h *Handlers) SignIn(w http.ResponseWriter, r *http.Request) {
 			h.storeError(w, r, "sign-in throttle", err)
 			return
 		}
-		h.logger(r).Warn("sign-in failed", "email", email, "address", clientAddress(r))
+		h.logger(r).Warn("sign-in failed", "email", email, "address", h.clientAddress(r))
 		v.Problem = "The email or the password is wrong, or the account is disabled."
 		h.render(w, r, http.StatusUnauthorized, views.SignInPage(v))
 		return
@@ -189,15 +188,9 @@ func safeNext(next string) string {
 	return next
 }
 
-// clientAddress is the client's IP address, for throttling. Behind a proxy it is the
-// proxy's: the console trusts no forwarding header it cannot verify.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// clientAddress is the client's IP address, for throttling: the connection's peer,
+// or behind a trusted proxy the client it names (package clientip).
+func (h *Handlers) clientAddress(r *http.Request) string { return h.proxies.Address(r) }
 
 // formError answers a form that could not be read.
 func (h *Handlers) formError(w http.ResponseWriter, r *http.Request, err error) {

@@ -93,13 +93,16 @@ func newServerWith(t testing.TB, log *slog.Logger, book *pricing.Book, st interf
 	handlers.Pinger
 	handlers.Throttle
 	SessionStore() scs.Store
-}) *Server {
+}, options ...func(*handlers.Deps)) *Server {
 	t.Helper()
 	assets, err := static.Load(static.Embedded())
 	if err != nil {
 		t.Fatal(err)
 	}
 	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st, Quotes: st, DB: st, Throttle: st}
+	for _, option := range options {
+		option(&deps)
+	}
 	var h *handlers.Handlers
 	sessions := NewSessions(st.SessionStore(), false, func(w http.ResponseWriter, r *http.Request, err error) {
 		h.SessionError(w, r, err)

@@ -8,12 +8,15 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
+	"kmsconsole/handlers"
+	"kmsconsole/internal/clientip"
 	"kmsconsole/internal/testserver"
 	"kmsconsole/pricing"
 	"kmsconsole/store"
@@ -174,6 +177,52 @@ func TestRepeatedFailedSignInsAreSlowedDown(t *testing.T) {
 	// Another account from the same address is slowed too.
 	if code, _ := signIn(t, c, "other@example.com", "whatever password"); code != http.StatusTooManyRequests {
 		t.Errorf("the same address, another account: %d", code)
+	}
+}
+
+// TestSignInThrottleCountsEachClientBehindATrustedProxy: behind a load balancer every
+// connection comes from the balancer. Trusted, its X-Forwarded-For tells the clients
+// apart, so one client's guesses do not slow the others down; untrusted (the
+// default), the header is ignored, so a client cannot dodge the throttle by sending
+// a new address with each guess.
+func TestSignInThrottleCountsEachClientBehindATrustedProxy(t *testing.T) {
+	book, _ := pricing.EmbeddedBook()
+	for _, trusted := range []bool{true, false} {
+		t.Run(fmt.Sprintf("trusted=%v", trusted), func(t *testing.T) {
+			var options []func(*handlers.Deps)
+			if trusted {
+				options = append(options, func(d *handlers.Deps) {
+					d.TrustedProxies, _ = clientip.Parse("127.0.0.0/8, ::1")
+				})
+			}
+			srv := httptest.NewServer(newServerWith(t, slog.New(slog.DiscardHandler), book, repStoreOn(t, ""), options...))
+			t.Cleanup(srv.Close)
+			c := testserver.NewClient(t, srv.URL)
+			from := func(client, email, password string) int {
+				code, _, _ := c.Post("/signin", url.Values{"email": {email}, "password": {password}},
+					http.Header{"X-Forwarded-For": {client}})
+				return code
+			}
+			// The guesser tries a new account each time. Untrusted, it also claims a
+			// new address each time, which must not help it.
+			for i := range 6 {
+				addr := "203.0.113.1"
+				if !trusted {
+					addr = "203.0.113." + strconv.Itoa(1+i)
+				}
+				if code := from(addr, "guess"+strconv.Itoa(i)+"@example.com", "wrong password!!"); code != http.StatusUnauthorized {
+					t.Fatalf("guess %d: %d", i+1, code)
+				}
+			}
+			guesser := from("203.0.113.1", "another@example.com", "wrong password!!")
+			rep := from("198.51.100.20", "rep@example.com", repPassword)
+			if trusted && (guesser != http.StatusTooManyRequests || rep != http.StatusSeeOther) {
+				t.Errorf("the guesser: %d, want 429; a rep at another address: %d, want 303", guesser, rep)
+			}
+			if !trusted && (guesser != http.StatusTooManyRequests || rep != http.StatusTooManyRequests) {
+				t.Errorf("untrusted, every client is the proxy's address: the guesser %d, the rep %d, want 429 for both", guesser, rep)
+			}
+		})
 	}
 }
 

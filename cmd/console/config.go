@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+
+	"kmsconsole/internal/clientip"
 )
 
 // config is what the command line and the environment chose.
@@ -22,6 +24,7 @@ type config struct {
 	metricsAddr string // "" serves no metrics
 	pprof       bool   // serve net/http/pprof on the metrics listener
 	watchBook   bool   // reload the price book file when it changes, not only on SIGHUP
+	proxies     clientip.Proxies
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -37,6 +40,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "127.0.0.1:9464", "listen address of /metrics for Prometheus, never the public one; empty serves none (env METRICS_ADDR)")
 	fs.BoolVar(&cfg.pprof, "pprof", false, "also serve Go's profiles (/debug/pprof/) on the -metrics-addr listener (env PPROF)")
 	fs.BoolVar(&cfg.watchBook, "watch-price-book", false, "reload the -price-book file when it changes, as well as on SIGHUP (env WATCH_PRICE_BOOK)")
+	fs.Var((*proxiesFlag)(&cfg.proxies), "trusted-proxies", "addresses or CIDR ranges of the load balancers in front, comma-separated; the client address their X-Forwarded-For gives is what the sign-in throttle counts by (env TRUSTED_PROXIES)")
 	fs.BoolVar(&cfg.secure, "secure-cookies", false, "mark cookies Secure, when the console is served over HTTPS (env SECURE_COOKIES)")
 
 	if err := fs.Parse(args); err != nil {
@@ -61,6 +65,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		{"metrics-addr", "METRICS_ADDR"},
 		{"pprof", "PPROF"},
 		{"watch-price-book", "WATCH_PRICE_BOOK"},
+		{"trusted-proxies", "TRUSTED_PROXIES"},
 	} {
 		if v := getenv(fe.env); v != "" && !given[fe.flag] {
 			if err := fs.Set(fe.flag, v); err != nil {
@@ -87,6 +92,17 @@ func (c config) priceBookSource() string {
 		return "embedded"
 	}
 	return c.priceBook
+}
+
+// proxiesFlag reads -trusted-proxies (package clientip).
+type proxiesFlag clientip.Proxies
+
+func (p *proxiesFlag) String() string { return clientip.Proxies(*p).String() }
+
+func (p *proxiesFlag) Set(s string) error {
+	parsed, err := clientip.Parse(s)
+	*p = proxiesFlag(parsed)
+	return err
 }
 
 // levelFlag accepts exactly the four level names, unlike slog.Level's own parser,

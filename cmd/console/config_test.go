@@ -3,20 +3,26 @@ package main
 import (
 	"io"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
+
+	"kmsconsole/internal/clientip"
 )
 
 func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 	fullEnv := map[string]string{
-		"ADDR":         "0.0.0.0:9000",
-		"DATA_DIR":     "/var/lib/console",
-		"DATABASE_URL": "postgres://env",
-		"PRICE_BOOK":   "/env/prices.json",
-		"LOG_LEVEL":    "debug",
-		"METRICS_ADDR": "127.0.0.1:9999",
-		"PPROF":        "true",
+		"ADDR":            "0.0.0.0:9000",
+		"DATA_DIR":        "/var/lib/console",
+		"DATABASE_URL":    "postgres://env",
+		"PRICE_BOOK":      "/env/prices.json",
+		"LOG_LEVEL":       "debug",
+		"METRICS_ADDR":    "127.0.0.1:9999",
+		"PPROF":           "true",
+		"TRUSTED_PROXIES": "10.0.0.0/8",
 	}
+	envProxies, _ := clientip.Parse("10.0.0.0/8")
+	flagProxies, _ := clientip.Parse("192.0.2.7, 2001:db8::/32")
 	tests := []struct {
 		name string
 		args []string
@@ -31,22 +37,25 @@ func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 			name: "environment over defaults",
 			env:  fullEnv,
 			want: config{addr: "0.0.0.0:9000", dataDir: "/var/lib/console", databaseURL: "postgres://env",
-				priceBook: "/env/prices.json", logLevel: slog.LevelDebug, metricsAddr: "127.0.0.1:9999", pprof: true},
+				priceBook: "/env/prices.json", logLevel: slog.LevelDebug, metricsAddr: "127.0.0.1:9999", pprof: true,
+				proxies: envProxies},
 		},
 		{
 			name: "flags over environment",
 			args: []string{"-addr", ":1", "-data", "/d", "-database-url", "postgres://flag",
-				"-price-book", "/flag.json", "-log-level", "ERROR", "-metrics-addr", "", "-pprof=false", "-watch-price-book"},
+				"-price-book", "/flag.json", "-log-level", "ERROR", "-metrics-addr", "", "-pprof=false", "-watch-price-book",
+				"-trusted-proxies", "192.0.2.7, 2001:db8::/32"},
 			env: fullEnv,
 			want: config{addr: ":1", dataDir: "/d", databaseURL: "postgres://flag",
-				priceBook: "/flag.json", logLevel: slog.LevelError, watchBook: true},
+				priceBook: "/flag.json", logLevel: slog.LevelError, watchBook: true, proxies: flagProxies},
 		},
 		{
 			name: "one flag, the rest from the environment",
 			args: []string{"-log-level", "warn"},
 			env:  fullEnv,
 			want: config{addr: "0.0.0.0:9000", dataDir: "/var/lib/console", databaseURL: "postgres://env",
-				priceBook: "/env/prices.json", logLevel: slog.LevelWarn, metricsAddr: "127.0.0.1:9999", pprof: true},
+				priceBook: "/env/prices.json", logLevel: slog.LevelWarn, metricsAddr: "127.0.0.1:9999", pprof: true,
+				proxies: envProxies},
 		},
 	}
 	for _, tt := range tests {
@@ -55,7 +64,7 @@ func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("config = %+v\nwant     %+v", got, tt.want)
 			}
 		})
@@ -77,6 +86,8 @@ func TestConfigRejectsBadInput(t *testing.T) {
 		{"profiles without their listener", []string{"-pprof", "-metrics-addr", ""}, nil, "-pprof needs the -metrics-addr"},
 		{"profiles from the environment without their listener", []string{"-metrics-addr", ""},
 			map[string]string{"PPROF": "1"}, "-pprof needs the -metrics-addr"},
+		{"a proxy that is not an address", []string{"-trusted-proxies", "lb.internal"}, nil, `trusted proxy "lb.internal"`},
+		{"a proxy range with host bits", nil, map[string]string{"TRUSTED_PROXIES": "10.1.2.3/8"}, "TRUSTED_PROXIES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

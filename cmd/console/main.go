@@ -120,7 +120,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		met.Pools(p.PoolStats)
 	}
 	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st, Quotes: st, DB: st, Throttle: st, Metrics: met,
-		SecureCookies: cfg.secure}
+		SecureCookies: cfg.secure, TrustedProxies: cfg.proxies}
 	sessions := web.NewSessions(st.SessionStore(), cfg.secure, func(w http.ResponseWriter, r *http.Request, err error) {
 		h.SessionError(w, r, err)
 	})
@@ -151,7 +151,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		"store", cfg.storeKind(),
 		"price_book", cfg.priceBookSource(),
 		"price_book_version", book.Version,
-		"log_level", cfg.logLevel.String())
+		"log_level", cfg.logLevel.String(),
+		"trusted_proxies", cfg.proxies.String())
 	rl := reloader{log: log, path: cfg.priceBook, set: h.SetBook}
 	go rl.onHangup(ctx)
 	if cfg.watchBook {
