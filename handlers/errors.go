@@ -59,6 +59,10 @@ func (h *Handlers) UnstorableText(w http.ResponseWriter, r *http.Request) {
 // Unavailable answers 503 when the order database does not answer.
 func (h *Handlers) Unavailable(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Retry-After", "5")
+	if isAPI(r) {
+		writeAPIError(w, http.StatusServiceUnavailable, "the order database does not answer; try again")
+		return
+	}
 	h.render(w, r, http.StatusServiceUnavailable, views.UnavailablePage(h.page(r, "Orders unavailable", "")))
 }
 

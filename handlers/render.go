@@ -27,9 +27,13 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, c 
 	writeHTML(w, status, buf.Bytes())
 }
 
-// InternalError answers 500 with the friendly error page and the request ID. It says
-// nothing of the cause: the caller logs that.
+// InternalError answers 500 with the friendly error page and the request ID (JSON on
+// the API). It says nothing of the cause: the caller logs that.
 func (h *Handlers) InternalError(w http.ResponseWriter, r *http.Request) {
+	if isAPI(r) {
+		writeAPIError(w, http.StatusInternalServerError, "something went wrong; the request ID is "+RequestID(r.Context()))
+		return
+	}
 	page := views.ServerErrorPage(h.page(r, "Something went wrong", ""), RequestID(r.Context()))
 	buf := getAnswerBuffer()
 	defer putAnswerBuffer(buf)

@@ -102,6 +102,29 @@ func TestPanicGetsTheFriendly500PageAndALoggedStack(t *testing.T) {
 	}
 }
 
+// TestPanicOnTheAPIGetsAJSON500: an API client reads JSON whatever went wrong; the
+// request ID is in the message, the panic is not.
+func TestPanicOnTheAPIGetsAJSON500(t *testing.T) {
+	s, _ := newTestServer(t)
+	h := withTestRoutes(s, func(r chi.Router) {
+		r.Post("/api/v1/boom", func(http.ResponseWriter, *http.Request) { panic("secret detail") })
+	})
+	for _, enc := range []string{"", "gzip"} {
+		w := do(h, http.MethodPost, "/api/v1/boom", http.Header{"Accept-Encoding": {enc}}, nil)
+		body := w.Body.Bytes()
+		if w.Header().Get("Content-Encoding") == "gzip" {
+			body = []byte(gunzip(t, body))
+		}
+		if w.Code != http.StatusInternalServerError {
+			t.Fatalf("encoding %q: status %d", enc, w.Code)
+		}
+		errs := apiErrors(t, w.Code, w.Header(), body)
+		if id := w.Header().Get("X-Request-Id"); !strings.Contains(errs[0].Message, id) || strings.Contains(string(body), "secret") {
+			t.Errorf("encoding %q: %s, want the request ID %s and no detail", enc, body, id)
+		}
+	}
+}
+
 func TestBodyOverOneMiBIsRefusedWith413(t *testing.T) {
 	s, _ := newTestServer(t)
 	var handlerRan bool

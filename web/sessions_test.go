@@ -52,6 +52,33 @@ func TestASessionThatCannotBeSavedGivesOnePage(t *testing.T) {
 	}
 }
 
+// unreadableSessions is a session store that cannot be read, as when its database
+// is down.
+type unreadableSessions struct{ scs.Store }
+
+func (unreadableSessions) Find(string) ([]byte, bool, error) {
+	return nil, false, errors.New("connection refused")
+}
+
+type sessionsDownStore struct{ store.Store }
+
+func (s sessionsDownStore) SessionStore() scs.Store {
+	return unreadableSessions{s.Store.SessionStore()}
+}
+
+// TestASessionThatCannotBeReadOnTheAPIGetsAJSON503: the rep's orders API loads the
+// session; when that fails, the answer is the API's JSON error, not the 503 page.
+func TestASessionThatCannotBeReadOnTheAPIGetsAJSON503(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	book, st := newTestStore(t, log, "")
+	srv := newServerWith(t, log, book, sessionsDownStore{st})
+	r := do(srv, http.MethodGet, "/api/v1/orders", http.Header{"Cookie": {"console_session=abc"}}, nil)
+	if r.Code != http.StatusServiceUnavailable || r.Header().Get("Retry-After") == "" {
+		t.Fatalf("%d, Retry-After %q; want 503 with it", r.Code, r.Header().Get("Retry-After"))
+	}
+	apiErrors(t, r.Code, r.Header(), r.Body.Bytes())
+}
+
 func gunzip(t *testing.T, b []byte) string {
 	t.Helper()
 	zr, err := gzip.NewReader(bytes.NewReader(b))
