@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -70,7 +71,8 @@ func (h *Handlers) SignIn(w http.ResponseWriter, r *http.Request) {
 	v := h.signInView(r, r.PostForm.Get("next"))
 	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
 	v.Email.Value = email
-	keys := []string{"account:" + email, "address:" + h.clientAddress(r)}
+	address := h.clientAddress(r)
+	keys := []string{"account:" + email, "address:" + throttleAddress(address)}
 	wait, err := h.throttle.ThrottleWait(r.Context(), keys, time.Now())
 	if err != nil {
 		h.storeError(w, r, "sign-in throttle", err)
@@ -102,7 +104,7 @@ func (h *Handlers) SignIn(w http.ResponseWriter, r *http.Request) {
 			h.storeError(w, r, "sign-in throttle", err)
 			return
 		}
-		h.logger(r).Warn("sign-in failed", "email", email, "address", h.clientAddress(r))
+		h.logger(r).Warn("sign-in failed", "email", email, "address", address)
 		v.Problem = "The email or the password is wrong, or the account is disabled."
 		h.render(w, r, http.StatusUnauthorized, views.SignInPage(v))
 		return
@@ -191,6 +193,17 @@ func safeNext(next string) string {
 // clientAddress is the client's IP address, for throttling: the connection's peer,
 // or behind a trusted proxy the client it names (package clientip).
 func (h *Handlers) clientAddress(r *http.Request) string { return h.proxies.Address(r) }
+
+// throttleAddress is what the sign-in throttle counts an address's failures by: an
+// IPv4 address itself, and an IPv6 address's /64 network, since one IPv6 client
+// usually holds a whole /64 and could take a new address for every guess.
+func throttleAddress(address string) string {
+	a, err := netip.ParseAddr(address)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return address
+	}
+	return netip.PrefixFrom(a.WithZone(""), 64).Masked().String()
+}
 
 // formError answers a form that could not be read.
 func (h *Handlers) formError(w http.ResponseWriter, r *http.Request, err error) {

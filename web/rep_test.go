@@ -222,6 +222,22 @@ func TestSignInThrottleCountsEachClientBehindATrustedProxy(t *testing.T) {
 			if !trusted && (guesser != http.StatusTooManyRequests || rep != http.StatusTooManyRequests) {
 				t.Errorf("untrusted, every client is the proxy's address: the guesser %d, the rep %d, want 429 for both", guesser, rep)
 			}
+			if !trusted {
+				return
+			}
+			// An IPv6 client holds a whole /64: a new address in it for each guess
+			// is still the same client; another network is another client.
+			for i := range 6 {
+				if code := from("2001:db8:1:2::"+strconv.Itoa(i+1), "v6guess"+strconv.Itoa(i)+"@example.com", "wrong password!!"); code != http.StatusUnauthorized {
+					t.Fatalf("IPv6 guess %d: %d", i+1, code)
+				}
+			}
+			if code := from("2001:db8:1:2:ffff::99", "v6other@example.com", "wrong password!!"); code != http.StatusTooManyRequests {
+				t.Errorf("another address in the guesser's /64: %d, want 429", code)
+			}
+			if code := from("2001:db8:1:3::1", "rep@example.com", repPassword); code != http.StatusSeeOther {
+				t.Errorf("a rep in the next /64: %d, want 303", code)
+			}
 		})
 	}
 }

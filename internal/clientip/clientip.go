@@ -39,7 +39,7 @@ func Parse(list string) (Proxies, error) {
 			var addr netip.Addr
 			addr, err = netip.ParseAddr(item)
 			if err == nil && addr.Zone() != "" {
-				err = errors.New("an address with a zone cannot be matched")
+				err = errors.New("write it without its zone (%" + addr.Zone() + ")")
 			}
 			prefix = netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen())
 		}
@@ -49,6 +49,11 @@ func Parse(list string) (Proxies, error) {
 		if prefix.Addr().Is4In6() && prefix.Bits() >= 96 {
 			// ::ffff:10.0.0.0/104 is 10.0.0.0/8: addresses are compared unmapped.
 			prefix = netip.PrefixFrom(prefix.Addr().Unmap(), prefix.Bits()-96)
+		}
+		if prefix.Bits() == 0 {
+			// Trusting every address lets any client name its own address, which
+			// is trusting none, made worse: refuse it rather than obey it.
+			return Proxies{}, fmt.Errorf("trusted proxy %q: trusts every address; name the load balancers' own addresses or subnet", item)
 		}
 		p.prefixes = append(p.prefixes, prefix)
 	}
@@ -81,7 +86,9 @@ func (p Proxies) trusts(a netip.Addr) bool {
 // proxy wrote, past every trusted address, to the first one that is not trusted. An
 // entry that is not an address ends the walk at the last trusted one: only a proxy
 // writes to the right of the client, so anything a client wrote itself lies to the
-// left of the address its proxy added, and is never reached.
+// left of the address its proxy added, and is never reached. The walk reads the
+// header backwards in place, so a client that fills its part with entries costs
+// nothing more.
 func (p Proxies) Address(r *http.Request) string {
 	peer, ok := parseHost(r.RemoteAddr)
 	if !ok {
@@ -93,15 +100,23 @@ func (p Proxies) Address(r *http.Request) string {
 	client := peer
 	hops := r.Header.Values("X-Forwarded-For")
 	for i := len(hops) - 1; i >= 0; i-- {
-		entries := strings.Split(hops[i], ",")
-		for j := len(entries) - 1; j >= 0; j-- {
-			a, ok := parseHop(entries[j])
+		rest := hops[i]
+		for {
+			entry := rest
+			comma := strings.LastIndexByte(rest, ',')
+			if comma >= 0 {
+				entry, rest = rest[comma+1:], rest[:comma]
+			}
+			a, ok := parseHop(entry)
 			if !ok {
 				return client.String()
 			}
 			client = a
 			if !p.trusts(a) {
 				return client.String()
+			}
+			if comma < 0 {
+				break
 			}
 		}
 	}
@@ -119,7 +134,8 @@ func parseHost(hostport string) (netip.Addr, bool) {
 }
 
 // parseHop reads one entry of X-Forwarded-For: an address, which some proxies write
-// with a port ("192.0.2.1:4711", "[2001:db8::1]:4711") or in brackets.
+// with a port ("192.0.2.1:4711", "[2001:db8::1]:4711") or in brackets. An IPv6
+// address with a port must be in brackets: "2001:db8::1:4711" is another address.
 func parseHop(s string) (netip.Addr, bool) {
 	s = strings.TrimSpace(s)
 	if a, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")); err == nil {

@@ -24,7 +24,8 @@ func TestParseReadsAddressesAndRanges(t *testing.T) {
 			t.Errorf("Parse(%q).Any() = %v", list, p.Any())
 		}
 	}
-	for _, bad := range []string{"10.0.0.0/33", "10.1.2.3/8", "proxy.internal", "10.0.0", "fe80::1%eth0", "10.0.0.1:80"} {
+	for _, bad := range []string{"10.0.0.0/33", "10.1.2.3/8", "proxy.internal", "10.0.0", "fe80::1%eth0", "10.0.0.1:80",
+		"0.0.0.0/0", "::/0", "::ffff:0:0/96"} {
 		if _, err := Parse(bad); err == nil || !strings.Contains(err.Error(), bad) {
 			t.Errorf("Parse(%q): %v, want an error naming it", bad, err)
 		}
@@ -58,6 +59,10 @@ func TestAddressBelievesOnlyTrustedProxies(t *testing.T) {
 		{"an IPv6 peer", "[2001:db8::7]:5000", []string{"203.0.113.1"}, "203.0.113.1"},
 		{"a mapped IPv4 peer", "[::ffff:10.0.0.2]:5000", []string{"::ffff:203.0.113.1"}, "203.0.113.1"},
 		{"a peer without a port", "10.0.0.2", []string{"203.0.113.1"}, "10.0.0.2"},
+		{"a zoned peer", "[2001:db8::7%eth0]:5000", []string{"203.0.113.1"}, "203.0.113.1"},
+		{"a zoned entry", "10.0.0.2:5000", []string{"fe80::9%eth0"}, "fe80::9"},
+		{"an unbracketed IPv6 entry with a port is another address", "10.0.0.2:5000", []string{"2001:db9::1:4711"}, "2001:db9::1:4711"},
+		{"many entries, the last one untrusted", "10.0.0.2:5000", []string{strings.Repeat("192.0.2.66,", 10000) + "203.0.113.1"}, "203.0.113.1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := httptest.NewRequest(http.MethodGet, "/", nil)
@@ -76,5 +81,17 @@ func TestAddressBelievesOnlyTrustedProxies(t *testing.T) {
 	r.Header.Set("X-Forwarded-For", "203.0.113.1")
 	if got := (Proxies{}).Address(r); got != "10.0.0.2" {
 		t.Errorf("no trusted proxies: %q", got)
+	}
+}
+
+// A client fills its part of the header as it likes (up to the server's header limit):
+// reading it costs no more for that.
+func TestAddressReadsALongHeaderWithoutCopyingIt(t *testing.T) {
+	proxies, _ := Parse("10.0.0.0/8")
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.RemoteAddr = "10.0.0.2:5000"
+	r.Header.Set("X-Forwarded-For", strings.Repeat("192.0.2.66,", 5000)+"203.0.113.1, 10.0.0.3")
+	if allocs := testing.AllocsPerRun(100, func() { proxies.Address(r) }); allocs > 1 {
+		t.Errorf("%v allocations a call, want at most 1 (the answer)", allocs)
 	}
 }
