@@ -71,7 +71,7 @@ func (h *Handlers) SignIn(w http.ResponseWriter, r *http.Request) {
 	v := h.signInView(r, r.PostForm.Get("next"))
 	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
 	v.Email.Value = email
-	address := h.clientAddress(r)
+	address := h.proxies.Address(r) // the peer, or behind a trusted proxy the client it names
 	keys := []string{"account:" + email, "address:" + throttleAddress(address)}
 	wait, err := h.throttle.ThrottleWait(r.Context(), keys, time.Now())
 	if err != nil {
@@ -189,10 +189,6 @@ func safeNext(next string) string {
 	}
 	return next
 }
-
-// clientAddress is the client's IP address, for throttling: the connection's peer,
-// or behind a trusted proxy the client it names (package clientip).
-func (h *Handlers) clientAddress(r *http.Request) string { return h.proxies.Address(r) }
 
 // throttleAddress is what the sign-in throttle counts an address's failures by: an
 // IPv4 address itself, and an IPv6 address's /64 network, since one IPv6 client

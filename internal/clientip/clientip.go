@@ -69,9 +69,6 @@ func (p Proxies) String() string {
 	return strings.Join(s, ",")
 }
 
-// Any reports whether any proxy is trusted.
-func (p Proxies) Any() bool { return len(p.prefixes) > 0 }
-
 func (p Proxies) trusts(a netip.Addr) bool {
 	for _, prefix := range p.prefixes {
 		if prefix.Contains(a) {
