@@ -74,10 +74,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		buf := getAnswerBuffer()
 		defer putAnswerBuffer(buf)
 		buf.Grow(16 << 10)
-		if body, err = q.AppendJSON(buf.AvailableBuffer()); err == nil {
-			buf.Write(body)
-			body = buf.Bytes()
-		}
+		buf.Write(q.AppendJSON(buf.AvailableBuffer()))
+		body = buf.Bytes()
 	} else {
 		body, err = json.Marshal(v)
 	}

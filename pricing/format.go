@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 )
@@ -18,9 +19,9 @@ func FormatDecimal(d decimal.Decimal) string { return string(appendDec(nil, d)) 
 // coefficient fits an int64, as every amount of a quote does.
 func appendDec(b []byte, d decimal.Decimal) []byte {
 	if d.NumDigits() > 18 || d.Exponent() > 6 {
-		return append(b, d.String()...)
+		return appendGroupedString(b, d.String())
 	}
-	return appendScaled(b, d, -1)
+	return appendScaled(b, d, -1, true)
 }
 
 // appendMoney appends d with thousands separators and two places ("1,587.00").
@@ -29,16 +30,20 @@ func appendMoney(b []byte, d decimal.Decimal) []byte {
 		d = d.Round(2)
 	}
 	if d.NumDigits() > 18 || d.Exponent() > 6 {
-		return append(b, d.StringFixed(2)...)
+		return appendGroupedString(b, d.StringFixed(2))
 	}
-	return appendScaled(b, d, 2)
+	return appendScaled(b, d, 2, true)
 }
 
 // appendScaled writes coefficient x 10^exponent in decimal: with exactly `places`
 // decimals when places >= 0 (d must have at most that many), else as many as it has
-// (trailing zeros trimmed). The integer part gets thousands separators.
-func appendScaled(b []byte, d decimal.Decimal, places int) []byte {
+// (trailing zeros trimmed). The integer part gets thousands separators when grouped.
+// d's coefficient must fit an int64 (NumDigits at most 18).
+func appendScaled(b []byte, d decimal.Decimal, places int, grouped bool) []byte {
 	coef, exp := d.CoefficientInt64(), int(d.Exponent())
+	if coef == 0 && exp > 0 {
+		exp = 0 // zero is "0", whatever its exponent says
+	}
 	if coef < 0 {
 		b, coef = append(b, '-'), -coef
 	}
@@ -55,7 +60,11 @@ func appendScaled(b []byte, d decimal.Decimal, places int) []byte {
 	} else {
 		intPart, fracPart, leadingZeros = []byte{'0'}, digits, frac-len(digits)
 	}
-	b = appendGrouped(b, intPart)
+	if grouped {
+		b = appendGrouped(b, intPart)
+	} else {
+		b = append(b, intPart...)
+	}
 	if places < 0 {
 		for len(fracPart) > 0 && fracPart[len(fracPart)-1] == '0' {
 			fracPart = fracPart[:len(fracPart)-1]
@@ -75,6 +84,20 @@ func appendScaled(b []byte, d decimal.Decimal, places int) []byte {
 	}
 	for ; written < places; written++ {
 		b = append(b, '0')
+	}
+	return b
+}
+
+// appendGroupedString appends a decimal's plain string ("-1234567.5") with thousands
+// separators in its integer part: for values too large for appendScaled.
+func appendGroupedString(b []byte, s string) []byte {
+	if s != "" && s[0] == '-' {
+		b, s = append(b, '-'), s[1:]
+	}
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	b = appendGrouped(b, []byte(intPart))
+	if hasFrac {
+		b = append(append(b, '.'), frac...)
 	}
 	return b
 }

@@ -101,13 +101,13 @@ type Notice struct {
 // level a quote's lines were read three times over.
 
 func (q Quote) MarshalJSON() ([]byte, error) {
-	return q.AppendJSON(make([]byte, 0, 2048*(len(q.Items)+1)))
+	return q.AppendJSON(make([]byte, 0, 2048*(len(q.Items)+1))), nil
 }
 
 func (l Line) MarshalJSON() ([]byte, error) { return l.appendJSON(make([]byte, 0, 512)), nil }
 
 func (it QuotedItem) MarshalJSON() ([]byte, error) {
-	return it.appendJSON(make([]byte, 0, 512*(len(it.Lines)+1)))
+	return it.appendJSON(make([]byte, 0, 512*(len(it.Lines)+1))), nil
 }
 
 func (t Totals) MarshalJSON() ([]byte, error) { return t.appendJSON(make([]byte, 0, 48)), nil }

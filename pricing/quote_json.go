@@ -1,7 +1,7 @@
 package pricing
 
 import (
-	"encoding/json"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -13,7 +13,7 @@ import (
 // AppendJSON appends the quote's JSON to b: the same bytes as json.Marshal, without
 // encoding/json's second pass over what a MarshalJSON method returns, for a caller
 // that writes the quote alone (the API).
-func (q Quote) AppendJSON(b []byte) ([]byte, error) {
+func (q Quote) AppendJSON(b []byte) []byte {
 	b = append(b, `{"currency":`...)
 	b = appendString(b, q.Currency)
 	b = append(b, `,"price_book":{"version":`...)
@@ -29,10 +29,7 @@ func (q Quote) AppendJSON(b []byte) ([]byte, error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			var err error
-			if b, err = it.appendJSON(b); err != nil {
-				return nil, err
-			}
+			b = it.appendJSON(b)
 		}
 		b = append(b, ']')
 	}
@@ -50,7 +47,7 @@ func (q Quote) AppendJSON(b []byte) ([]byte, error) {
 	b = appendBool(b, q.QuotaIncreaseRequired)
 	b = append(b, `,"orderable":`...)
 	b = appendBool(b, q.Orderable)
-	return append(b, '}'), nil
+	return append(b, '}')
 }
 
 func appendLines(b []byte, ls []Line) []byte {
@@ -111,7 +108,7 @@ func (l Line) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-func (it QuotedItem) appendJSON(b []byte) ([]byte, error) {
+func (it QuotedItem) appendJSON(b []byte) []byte {
 	b = append(b, `{"product":`...)
 	b = appendString(b, it.Product)
 	b = append(b, `,"name":`...)
@@ -124,27 +121,71 @@ func (it QuotedItem) appendJSON(b []byte) ([]byte, error) {
 	b = appendBool(b, it.Orderable)
 	b = append(b, `,"lines":`...)
 	b = appendLines(b, it.Lines)
-	// The sizing and the input are plain structs of strings and integers: left to
-	// encoding/json, which writes them without a second pass.
 	if it.SSM != nil {
-		ssm, err := json.Marshal(it.SSM)
-		if err != nil {
-			return nil, err
-		}
 		b = append(b, `,"ssm":`...)
-		b = append(b, ssm...)
-	}
-	input, err := json.Marshal(it.Input)
-	if err != nil {
-		return nil, err
+		b = it.SSM.appendJSON(b)
 	}
 	b = append(b, `,"input":`...)
-	b = append(b, input...)
+	b = it.Input.appendJSON(b)
 	b = append(b, `,"monthly":`...)
 	b = appendCents(b, it.Monthly)
 	b = append(b, `,"upfront":`...)
 	b = appendCents(b, it.Upfront)
-	return append(b, '}'), nil
+	return append(b, '}')
+}
+
+func (z *SSMSizing) appendJSON(b []byte) []byte {
+	b = append(b, `{"group":`...)
+	b = appendString(b, z.Group)
+	b = append(b, `,"group_name":`...)
+	b = appendString(b, z.GroupName)
+	b = append(b, `,"edition":`...)
+	b = appendString(b, z.Edition)
+	b = append(b, `,"packages":`...)
+	b = strconv.AppendInt(b, z.Packages, 10)
+	b = append(b, `,"included_credentials":`...)
+	b = strconv.AppendInt(b, z.IncludedCredentials, 10)
+	b = append(b, `,"total_qps":`...)
+	b = strconv.AppendInt(b, z.TotalQPS, 10)
+	b = append(b, `,"billing":`...)
+	b = appendString(b, z.Billing)
+	b = append(b, `,"term_months":`...)
+	b = strconv.AppendInt(b, z.TermMonths, 10)
+	return append(b, '}')
+}
+
+// appendJSON writes the item as requested, its empty fields left out (the omitempty
+// of its tags).
+func (it Item) appendJSON(b []byte) []byte {
+	b = append(b, `{"product":`...)
+	b = appendString(b, it.Product)
+	b = append(b, `,"region":`...)
+	b = appendString(b, it.Region)
+	if it.Edition != "" {
+		b = append(b, `,"edition":`...)
+		b = appendString(b, it.Edition)
+	}
+	b = appendNonZero(b, `,"credentials":`, it.Credentials)
+	b = appendNonZero(b, `,"qps_units":`, it.QPSUnits)
+	if it.Billing != "" {
+		b = append(b, `,"billing":`...)
+		b = appendString(b, it.Billing)
+	}
+	b = appendNonZero(b, `,"term_months":`, it.TermMonths)
+	b = appendNonZero(b, `,"customer_keys":`, it.CustomerKeys)
+	b = appendNonZero(b, `,"managed_keys":`, it.ManagedKeys)
+	b = appendNonZero(b, `,"pending_deletion_keys":`, it.PendingDeletionKeys)
+	b = appendNonZero(b, `,"api_calls":`, it.APICalls)
+	b = appendNonZero(b, `,"days":`, it.Days)
+	return append(b, '}')
+}
+
+// appendNonZero writes key and n, unless n is zero.
+func appendNonZero(b []byte, key string, n int64) []byte {
+	if n == 0 {
+		return b
+	}
+	return strconv.AppendInt(append(b, key...), n, 10)
 }
 
 func (t Totals) appendJSON(b []byte) []byte {
@@ -155,21 +196,39 @@ func (t Totals) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-// appendCents writes an amount as a string with exactly two decimal places.
+// appendCents writes an amount as a string with exactly two decimal places: the
+// bytes of d.StringFixed(2), without its big.Int arithmetic where the coefficient
+// fits an int64.
 func appendCents(b []byte, d decimal.Decimal) []byte {
 	b = append(b, '"')
-	b = append(b, d.StringFixed(2)...)
+	if d.Exponent() < -2 {
+		d = d.Round(2)
+	}
+	if d.NumDigits() > 18 || d.Exponent() > 6 {
+		b = append(b, d.StringFixed(2)...)
+	} else {
+		b = appendScaled(b, d, 2, false)
+	}
 	return append(b, '"')
 }
 
-// appendDecimal writes an exact value as decimal.Decimal's own MarshalJSON does.
+// appendDecimal writes an exact value as decimal.Decimal's own MarshalJSON does: the
+// bytes of d.String(), written directly under its default settings.
 func appendDecimal(b []byte, d decimal.Decimal) []byte {
-	if decimal.MarshalJSONWithoutQuotes {
-		return append(b, d.String()...)
+	quoted := !decimal.MarshalJSONWithoutQuotes
+	if quoted {
+		b = append(b, '"')
 	}
-	b = append(b, '"')
-	b = append(b, d.String()...)
-	return append(b, '"')
+	if d.NumDigits() > 18 || d.Exponent() > 6 || !decimal.TrimTrailingZeros ||
+		(decimal.UseScientificNotation && d.Exponent() > 0) {
+		b = append(b, d.String()...)
+	} else {
+		b = appendScaled(b, d, -1, false)
+	}
+	if quoted {
+		b = append(b, '"')
+	}
+	return b
 }
 
 func appendBool(b []byte, v bool) []byte {
@@ -179,19 +238,32 @@ func appendBool(b []byte, v bool) []byte {
 	return append(b, "false"...)
 }
 
+// jsonPlain[c] is whether byte c is written as itself in a JSON string: printable
+// ASCII other than the quote, the backslash and the HTML characters < > &. Bytes from
+// 0x80 up are false here and looked at as UTF-8.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = true
+	}
+	for _, c := range `"\<>&` {
+		t[c] = false
+	}
+	return t
+}()
+
 // appendString writes s as a JSON string the way encoding/json does by default: HTML
 // characters, control characters, U+2028 and U+2029 escaped, and each byte that is not
-// UTF-8 replaced with U+FFFD.
+// UTF-8 replaced with U+FFFD. Runs of plain bytes are copied whole.
 func appendString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if jsonPlain[s[i]] {
+			i++
+			continue
+		}
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':

@@ -89,10 +89,7 @@ func assertSameJSON(t *testing.T, q Quote) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	direct, err := q.AppendJSON(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	direct := q.AppendJSON(nil)
 	if !bytes.Equal(direct, got) {
 		t.Fatalf("AppendJSON and json.Marshal differ:\n%.200s\n%.200s", direct, got)
 	}
@@ -148,7 +145,8 @@ func TestJSONStringsAreEscapedAsEncodingJSONDoes(t *testing.T) {
 	}
 }
 
-// BenchmarkQuoteJSON encodes a three-item quote as the API does.
+// BenchmarkQuoteJSON encodes a three-item quote through json.Marshal, as a quote in
+// another document (a stored order) is.
 func BenchmarkQuoteJSON(b *testing.B) {
 	book := mustBook(b)
 	q, err := Compute(book, Request{Items: []Item{
@@ -163,6 +161,53 @@ func BenchmarkQuoteJSON(b *testing.B) {
 	for b.Loop() {
 		if _, err := json.Marshal(q); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkQuoteAppendJSON encodes the same quote as the API does: appended to a
+// buffer that is reused.
+func BenchmarkQuoteAppendJSON(b *testing.B) {
+	book := mustBook(b)
+	q, err := Compute(book, Request{Items: []Item{
+		ssm("ap-tokyo", 2500, 2, BillingAnnual, 12),
+		kms("ap-guangzhou", 10, 2, 1, 125_000),
+		legacy("ap-beijing", 100, 60_000),
+	}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := make([]byte, 0, 16<<10)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = q.AppendJSON(buf[:0])
+	}
+}
+
+// TestJSONNumbersAreWrittenAsDecimalDoes: amounts and exact values come out as
+// StringFixed(2) and String() write them, for coefficients that fit an int64 (written
+// directly) and for those that do not (left to decimal), of either sign, at every
+// exponent a price book or a computation can give and beyond.
+func TestJSONNumbersAreWrittenAsDecimalDoes(t *testing.T) {
+	samples := []decimal.Decimal{decimal.Zero, decimal.New(0, -5), decimal.New(0, 3),
+		decimal.RequireFromString("0.005"), decimal.RequireFromString("-0.005"),
+		decimal.RequireFromString("-0.004999"), decimal.RequireFromString("1.005"),
+		decimal.RequireFromString("999999999999999999"), decimal.RequireFromString("9999999999999999.995"),
+		decimal.RequireFromString("123456789012345678901234567890.125"), decimal.New(-9, 7), decimal.New(5, -20)}
+	r := rand.New(rand.NewPCG(13, 17))
+	for range 20000 {
+		coef := r.Int64N(1 << uint(r.IntN(63)))
+		if r.IntN(2) == 0 {
+			coef = -coef
+		}
+		samples = append(samples, decimal.New(coef, int32(r.IntN(30)-22)))
+	}
+	for _, d := range samples {
+		if got, want := string(appendCents(nil, d)), `"`+d.StringFixed(2)+`"`; got != want {
+			t.Errorf("appendCents(%s) = %s, want %s", d.String(), got, want)
+		}
+		if got, want := string(appendDecimal(nil, d)), `"`+d.String()+`"`; got != want {
+			t.Errorf("appendDecimal(%s) = %s, want %s", d.String(), got, want)
 		}
 	}
 }
