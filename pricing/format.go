@@ -9,11 +9,17 @@ import (
 
 // FormatMoney writes an amount as the console shows money: thousands separators and
 // two places ("1,865.00").
-func FormatMoney(d decimal.Decimal) string { return string(appendMoney(nil, d)) }
+func FormatMoney(d decimal.Decimal) string {
+	var buf [40]byte // room for any int64 amount: one allocation, the string's
+	return string(appendMoney(buf[:0], d))
+}
 
 // FormatDecimal writes a quantity or unit price exactly, with thousands separators
 // ("105,000.5", "0.018").
-func FormatDecimal(d decimal.Decimal) string { return string(appendDec(nil, d)) }
+func FormatDecimal(d decimal.Decimal) string {
+	var buf [40]byte
+	return string(appendDec(buf[:0], d))
+}
 
 // appendDec appends d exactly ("0.018", "529", "10.5") without allocating where its
 // coefficient fits an int64, as every amount of a quote does.

@@ -211,3 +211,43 @@ func TestJSONNumbersAreWrittenAsDecimalDoes(t *testing.T) {
 		}
 	}
 }
+
+// FuzzJSONStringAgreesWithEncodingJSON: any text, valid UTF-8 or not, comes out of
+// appendString as encoding/json writes it.
+func FuzzJSONStringAgreesWithEncodingJSON(f *testing.F) {
+	for _, s := range []string{"", "plain", "<a href=\"x\">&</a>", "\x00\x1f\x7f\n", "\xff\xe2\x82", "\u2028\u2029", "“529” × 3 → 你好 🙂"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := json.Marshal(s)
+		if got := appendString(nil, s); !bytes.Equal(got, want) {
+			t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+		}
+	})
+}
+
+// FuzzNumbersAgreeWithDecimal: an amount or a quantity of any coefficient and
+// exponent is written as decimal's own strings write it, in the JSON and on the
+// pages.
+func FuzzNumbersAgreeWithDecimal(f *testing.F) {
+	f.Add(int64(158700), int32(-2))
+	f.Add(int64(-5), int32(-3))
+	f.Add(int64(0), int32(4))
+	f.Add(int64(-1<<63), int32(0))
+	f.Fuzz(func(t *testing.T, coef int64, exp int32) {
+		exp %= 40 // decimal itself is slow far out, and nothing prices there
+		d := decimal.New(coef, exp)
+		if got, want := string(appendCents(nil, d)), `"`+d.StringFixed(2)+`"`; got != want {
+			t.Fatalf("appendCents(%s) = %s, want %s", d.String(), got, want)
+		}
+		if got, want := string(appendDecimal(nil, d)), `"`+d.String()+`"`; got != want {
+			t.Fatalf("appendDecimal(%s) = %s, want %s", d.String(), got, want)
+		}
+		if got, want := FormatMoney(d), grouped(d.StringFixed(2)); got != want {
+			t.Fatalf("FormatMoney(%s) = %s, want %s", d.String(), got, want)
+		}
+		if got, want := FormatDecimal(d), grouped(d.String()); got != want {
+			t.Fatalf("FormatDecimal(%s) = %s, want %s", d.String(), got, want)
+		}
+	})
+}
