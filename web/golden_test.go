@@ -9,14 +9,15 @@ import (
 	"testing"
 )
 
-// goldenAnswers are the estimators' answers held byte for byte in testdata/golden:
-// both products, their pages and live fragments, errors in fields, markup typed into
-// one, sizing from needs, the old billing comparison, and the quote API. A change to
-// how they are built (for speed, say) must leave them as they are; a change to what
-// they show rewrites them with `go test ./web -run TestAnswersAreUnchanged -update`,
-// and the diff of testdata/golden is then the change a reviewer reads. The pages name
-// the static files by their content hash, so a change to the CSS or the script
-// rewrites them too.
+// goldenAnswers are the estimators' answers held byte for byte in testdata/golden,
+// with their status and media type: both products, their pages and live fragments,
+// errors in each form's fields, markup typed into one, sizing from needs, the old
+// billing comparison, and the quote API. A change to how they are built (for speed,
+// say) must leave them as they are; a change to what they show rewrites them with
+// `go test ./web -run TestAnswersAreUnchanged -update`, and the diff of
+// testdata/golden is then the change a reviewer reads. The pages name the static
+// files by their content hash, so a change to the CSS or the script rewrites them
+// too.
 var goldenAnswers = []struct{ name, method, target, body string }{
 	{"home", http.MethodGet, "/", ""},
 	{"ssm-default", http.MethodGet, "/ssm", ""},
@@ -30,6 +31,7 @@ var goldenAnswers = []struct{ name, method, target, body string }{
 	{"kms-page", http.MethodGet, "/kms?region=ap-guangzhou&customer_keys=10&managed_keys=2&pending_deletion_keys=1&api_calls=125000", ""},
 	{"kms-fragment", http.MethodGet, "/kms/quote?region=ap-tokyo&customer_keys=10&api_calls=125000", ""},
 	{"kms-rate", http.MethodGet, "/kms/quote?region=ap-tokyo&customer_keys=0&api_calls=1&api_calls_unit=second", ""},
+	{"kms-errors", http.MethodGet, "/kms?region=nowhere&customer_keys=-1&managed_keys=x&pending_deletion_keys=1.5&api_calls=%3Cb%3E&api_calls_unit=year&days=99", ""},
 	{"api-quote", http.MethodPost, "/api/v1/quotes", issueExample},
 	{"api-errors", http.MethodPost, "/api/v1/quotes", `{"items":[{"product":"ssm","region":"ap-nowhere","credentials":-5},{"product":"kms","days":0}]}`},
 }
@@ -43,8 +45,8 @@ func TestAnswersAreUnchanged(t *testing.T) {
 			header = http.Header{"Content-Type": {"application/json"}}
 		}
 		w := do(s, a.method, a.target, header, strings.NewReader(a.body))
-		// The status on the first line, then the body.
-		got := append([]byte(http.StatusText(w.Code)+"\n"), w.Body.Bytes()...)
+		// The status and the media type on the first line, then the body.
+		got := append([]byte(http.StatusText(w.Code)+" "+w.Header().Get("Content-Type")+"\n"), w.Body.Bytes()...)
 		ext := ".html"
 		if strings.HasPrefix(a.target, "/api/") {
 			ext = ".json"

@@ -11,7 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/routes.txt from the router")
+var update = flag.Bool("update", false, "rewrite the golden files (testdata/routes.txt and testdata/golden) from what the server answers")
 
 // TestRoutesAreTheCommittedList holds routes.go and testdata/routes.txt together, so
 // that adding or removing a route shows in review. After a deliberate change:
