@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -204,4 +205,56 @@ func TestWithoutJavaScriptTheFormStillQuotes(t *testing.T) {
 	wantText(t, page.GetByTestId("legacy-monthly-total"), "old billing of 2,500 credentials", "1,000.30")
 	wantVisible(t, label(page, "API calls per month"), "the API calls field")
 	screenshot(t, page, "ssm-without-javascript")
+}
+
+// TestLiveQuoteKeepsTheKeyboardFocus: a quote refreshed while the focus is inside it
+// (on a line's "How this is priced", on Purchase) gives the focus back to the same
+// control in the new quote rather than dropping it to the top of the page, so a
+// keyboard user can go on: Enter on Purchase still reaches the review.
+func TestLiveQuoteKeepsTheKeyboardFocus(t *testing.T) {
+	srv := startServer(t)
+	page := newPage(t, srv)
+	goTo(t, page, "/ssm?region=ap-tokyo&credentials=2500&qps_units=2&billing=annual&term=1")
+	wantTotals(t, page, "1,865.00", "22,380.00")
+
+	// A change the user did not make from the focused control: as when the quote of
+	// an earlier keystroke lands after Tab has moved on.
+	refresh := func(credentials string) {
+		t.Helper()
+		if _, err := page.Evaluate(`n => {
+			const c = document.getElementById("credentials");
+			c.value = n;
+			c.dispatchEvent(new Event("input", { bubbles: true }));
+		}`, credentials); err != nil {
+			t.Fatalf("change the credentials: %v", err)
+		}
+	}
+	focused := func() string {
+		t.Helper()
+		f, err := page.Evaluate(`() => { const e = document.activeElement; return e.tagName.toLowerCase() + " " + e.textContent.trim().slice(0, 40) }`)
+		if err != nil {
+			t.Fatalf("read the focus: %v", err)
+		}
+		return fmt.Sprint(f)
+	}
+
+	if err := page.Locator("#results summary").First().Focus(); err != nil {
+		t.Fatalf("focus the first line's details: %v", err)
+	}
+	refresh("3500")
+	wantTotals(t, page, "2,394.00", "28,728.00") // 4 x 529 + 2 x 139, x 12
+	if got := focused(); got != "summary How this is priced" {
+		t.Errorf("after the quote refreshed under a line's details, the focus is on %q", got)
+	}
+
+	if err := button(page, "Purchase").Focus(); err != nil {
+		t.Fatalf("focus Purchase: %v", err)
+	}
+	refresh("4500")
+	wantTotals(t, page, "2,923.00", "35,076.00") // 5 x 529 + 2 x 139, x 12
+	if got := focused(); got != "button Purchase" {
+		t.Fatalf("after the quote refreshed under Purchase, the focus is on %q", got)
+	}
+	keyboard(t, page).press("Enter")
+	wantReviewURL(t, page)
 }

@@ -68,6 +68,12 @@ func Addr(addr string) Option { return func(o *options) { o.addr = addr } }
 
 // Start starts the console binary, waits until /healthz answers 200, and stops it
 // (SIGTERM) when the test ends. Its output is logged when the test fails.
+//
+// A port found free (FreeAddr) can be taken by another process before the console
+// binds it: a browser's outgoing connection, another test's console. A start that
+// fails because an address is in use is therefore tried again, on new ports for the
+// addresses chosen here, a few times. The console counts as started when its own
+// "console listening" line (info level) is out and /healthz answers.
 func Start(t testing.TB, bin string, opts ...Option) *Server {
 	t.Helper()
 	var o options
@@ -77,6 +83,23 @@ func Start(t testing.TB, bin string, opts ...Option) *Server {
 	if o.dataDir == "" {
 		o.dataDir = t.TempDir()
 	}
+	const attempts = 5
+	for attempt := 1; ; attempt++ {
+		s, ok := start(t, bin, o)
+		if ok {
+			return s
+		}
+		if attempt == attempts || !strings.Contains(s.Logs(), "address already in use") {
+			t.Fatalf("console exited before answering /healthz (%v):\n%s", s.cmd.ProcessState, s.Logs())
+		}
+		t.Logf("console start %d of %d found an address in use; trying new ports:\n%s", attempt, attempts, s.Logs())
+	}
+}
+
+// start runs the console once: ok when it answers /healthz, false when it exits
+// before that.
+func start(t testing.TB, bin string, o options) (s *Server, ok bool) {
+	t.Helper()
 	if o.addr == "" {
 		o.addr = FreeAddr(t)
 	}
@@ -85,32 +108,35 @@ func Start(t testing.TB, bin string, opts ...Option) *Server {
 	args := []string{"-addr", o.addr, "-data", o.dataDir, "-metrics-addr", metricsAddr}
 	cmd := exec.Command(bin, append(args, o.args...)...)
 	cmd.Env = append(hermeticEnv(), o.env...)
-	s := &Server{URL: "http://" + o.addr, Addr: o.addr, MetricsURL: "http://" + metricsAddr,
+	s = &Server{URL: "http://" + o.addr, Addr: o.addr, MetricsURL: "http://" + metricsAddr,
 		DataDir: o.dataDir, cmd: cmd, out: &syncBuffer{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = s.out, s.out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start console: %v", err)
 	}
 	go func() { _ = cmd.Wait(); close(s.exited) }()
+
+	// Its own log line first: another process that took the port could answer
+	// /healthz too.
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(s.Logs(), `"msg":"console listening"`) || !healthy(s.URL) {
+		select {
+		case <-s.exited:
+			return s, false
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			s.Stop(t)
+			t.Fatalf("console at %s never answered /healthz with 200:\n%s", s.URL, s.Logs())
+		}
+	}
 	t.Cleanup(func() {
 		s.Stop(t)
 		if t.Failed() {
 			t.Logf("console output:\n%s", s.Logs())
 		}
 	})
-
-	deadline := time.Now().Add(15 * time.Second)
-	for !healthy(s.URL) {
-		select {
-		case <-s.exited:
-			t.Fatalf("console exited before answering /healthz (%v):\n%s", cmd.ProcessState, s.Logs())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("console at %s never answered /healthz with 200", s.URL)
-		}
-	}
-	return s
+	return s, true
 }
 
 // Logs returns what the console has written to stdout and stderr so far.

@@ -17,6 +17,31 @@ document.documentElement.classList.add("js");
     return new URLSearchParams(new FormData(form)).toString();
   }
 
+  // focusWithin describes the element that has the focus inside el, if one does, so
+  // that its counterpart in new content can be found: its id, else its tag, its text
+  // and its place among el's elements of that tag.
+  function focusWithin(el) {
+    const a = document.activeElement;
+    if (!a || a === el || !el.contains(a)) return null;
+    const same = el.getElementsByTagName(a.tagName);
+    return { id: a.id, tag: a.tagName, text: a.textContent, index: Array.prototype.indexOf.call(same, a) };
+  }
+
+  // refocus gives the focus back to the counterpart of what had it, so that a quote
+  // refreshed under a keyboard user (on Purchase, on a line's details) does not send
+  // the focus back to the top of the page.
+  function refocus(el, f) {
+    let next = f.id ? document.getElementById(f.id) : null;
+    if (!next || !el.contains(next)) {
+      const same = el.getElementsByTagName(f.tag);
+      next = same[f.index];
+      if (!next || next.textContent !== f.text) {
+        next = Array.prototype.find.call(same, (e) => e.textContent === f.text) || next;
+      }
+    }
+    if (next) next.focus({ preventScroll: true });
+  }
+
   // swap replaces the content of every element of the page that the fragment has a
   // data-swap part for (same id), and marks each field valid or invalid.
   function swap(html) {
@@ -26,7 +51,9 @@ document.documentElement.classList.add("js");
       if (!target) continue;
       // Read the message before its nodes move into the page (which empties part).
       const invalid = part.textContent.trim() !== "";
+      const focused = focusWithin(target);
       target.replaceChildren(...part.childNodes);
+      if (focused) refocus(target, focused);
       const name = part.getAttribute("data-for");
       const input = name && document.getElementById(name);
       if (input) input.setAttribute("aria-invalid", invalid ? "true" : "false");
