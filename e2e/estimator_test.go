@@ -210,7 +210,8 @@ func TestWithoutJavaScriptTheFormStillQuotes(t *testing.T) {
 // TestLiveQuoteKeepsTheKeyboardFocus: a quote refreshed while the focus is inside it
 // (on a line's "How this is priced", on Purchase) gives the focus back to the same
 // control in the new quote rather than dropping it to the top of the page, so a
-// keyboard user can go on: Enter on Purchase still reaches the review.
+// keyboard user can go on: Enter on Purchase still reaches the review. A line's
+// details the reader opened stay open.
 func TestLiveQuoteKeepsTheKeyboardFocus(t *testing.T) {
 	srv := startServer(t)
 	page := newPage(t, srv)
@@ -238,13 +239,18 @@ func TestLiveQuoteKeepsTheKeyboardFocus(t *testing.T) {
 		return fmt.Sprint(f)
 	}
 
-	if err := page.Locator("#results summary").First().Focus(); err != nil {
+	summary := page.Locator("#results summary").First()
+	if err := summary.Focus(); err != nil {
 		t.Fatalf("focus the first line's details: %v", err)
 	}
+	keyboard(t, page).press("Enter") // opens them
 	refresh("3500")
 	wantTotals(t, page, "2,394.00", "28,728.00") // 4 x 529 + 2 x 139, x 12
 	if got := focused(); got != "summary How this is priced" {
 		t.Errorf("after the quote refreshed under a line's details, the focus is on %q", got)
+	}
+	if open, err := summary.Evaluate(`s => s.parentElement.open`, nil); err != nil || open != true {
+		t.Errorf("the line's details the reader opened are closed after the refresh (%v)", err)
 	}
 
 	if err := button(page, "Purchase").Focus(); err != nil {

@@ -42,6 +42,22 @@ document.documentElement.classList.add("js");
     if (next) next.focus({ preventScroll: true });
   }
 
+  // openDetails lists which of el's <details> are open, by place, and how many there
+  // are: a line's "How this is priced" that the reader opened stays open when the
+  // quote refreshes with the same lines.
+  function openDetails(el) {
+    const all = el.getElementsByTagName("details");
+    const open = [];
+    for (let i = 0; i < all.length; i++) if (all[i].open) open.push(i);
+    return { count: all.length, open: open };
+  }
+
+  function reopen(el, was) {
+    const all = el.getElementsByTagName("details");
+    if (all.length !== was.count) return; // other lines: nothing to match them by
+    for (const i of was.open) all[i].open = true;
+  }
+
   // swap replaces the content of every element of the page that the fragment has a
   // data-swap part for (same id), and marks each field valid or invalid.
   function swap(html) {
@@ -52,7 +68,9 @@ document.documentElement.classList.add("js");
       // Read the message before its nodes move into the page (which empties part).
       const invalid = part.textContent.trim() !== "";
       const focused = focusWithin(target);
+      const open = openDetails(target);
       target.replaceChildren(...part.childNodes);
+      reopen(target, open);
       if (focused) refocus(target, focused);
       const name = part.getAttribute("data-for");
       const input = name && document.getElementById(name);
