@@ -28,15 +28,19 @@ func grouped(s string) string {
 	return sign + sb.String()
 }
 
-// TestMoneyAndQuantitiesAreFormattedExactly: what the pages show is decimal's own
-// string with thousands separators, for small and huge values of either sign and zero
-// at any exponent.
-func TestMoneyAndQuantitiesAreFormattedExactly(t *testing.T) {
-	samples := []decimal.Decimal{decimal.Zero, decimal.New(0, 3), decimal.New(0, -4),
-		decimal.RequireFromString("1587"), decimal.RequireFromString("0.018"),
-		decimal.RequireFromString("105000.5"), decimal.RequireFromString("-1234.005"),
-		decimal.RequireFromString("123456789012345678901234.5")}
-	r := rand.New(rand.NewPCG(19, 23))
+// decimalSamples are the values the number writers are held to decimal's own
+// strings on: edge cases (zero at any exponent, halves to round, the int64 limit,
+// values too large for an int64), then 20,000 random coefficients of every size and
+// sign at exponents from -22 to 7.
+func decimalSamples() []decimal.Decimal {
+	samples := []decimal.Decimal{decimal.Zero, decimal.New(0, -5), decimal.New(0, 3),
+		decimal.RequireFromString("0.005"), decimal.RequireFromString("-0.005"),
+		decimal.RequireFromString("-0.004999"), decimal.RequireFromString("1.005"),
+		decimal.RequireFromString("-1234.005"), decimal.RequireFromString("0.018"),
+		decimal.RequireFromString("105000.5"), decimal.RequireFromString("999999999999999999"),
+		decimal.RequireFromString("9999999999999999.995"),
+		decimal.RequireFromString("123456789012345678901234567890.125"), decimal.New(-9, 7), decimal.New(5, -20)}
+	r := rand.New(rand.NewPCG(13, 17))
 	for range 20000 {
 		coef := r.Int64N(1 << uint(r.IntN(63)))
 		if r.IntN(2) == 0 {
@@ -44,7 +48,14 @@ func TestMoneyAndQuantitiesAreFormattedExactly(t *testing.T) {
 		}
 		samples = append(samples, decimal.New(coef, int32(r.IntN(30)-22)))
 	}
-	for _, d := range samples {
+	return samples
+}
+
+// TestMoneyAndQuantitiesAreFormattedExactly: what the pages show is decimal's own
+// string with thousands separators, for small and huge values of either sign and zero
+// at any exponent.
+func TestMoneyAndQuantitiesAreFormattedExactly(t *testing.T) {
+	for _, d := range decimalSamples() {
 		if got, want := FormatMoney(d), grouped(d.StringFixed(2)); got != want {
 			t.Errorf("FormatMoney(%s) = %s, want %s", d.String(), got, want)
 		}

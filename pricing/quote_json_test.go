@@ -149,15 +149,7 @@ func TestJSONStringsAreEscapedAsEncodingJSONDoes(t *testing.T) {
 // BenchmarkQuoteJSON encodes a three-item quote through json.Marshal, as a quote in
 // another document (a stored order) is.
 func BenchmarkQuoteJSON(b *testing.B) {
-	book := mustBook(b)
-	q, err := Compute(book, Request{Items: []Item{
-		ssm("ap-tokyo", 2500, 2, BillingAnnual, 12),
-		kms("ap-guangzhou", 10, 2, 1, 125_000),
-		legacy("ap-beijing", 100, 60_000),
-	}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	q := benchQuote(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := json.Marshal(q); err != nil {
@@ -169,15 +161,7 @@ func BenchmarkQuoteJSON(b *testing.B) {
 // BenchmarkQuoteAppendJSON encodes the same quote as the API does: appended to a
 // buffer that is reused.
 func BenchmarkQuoteAppendJSON(b *testing.B) {
-	book := mustBook(b)
-	q, err := Compute(book, Request{Items: []Item{
-		ssm("ap-tokyo", 2500, 2, BillingAnnual, 12),
-		kms("ap-guangzhou", 10, 2, 1, 125_000),
-		legacy("ap-beijing", 100, 60_000),
-	}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	q := benchQuote(b)
 	buf := make([]byte, 0, 16<<10)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -190,20 +174,7 @@ func BenchmarkQuoteAppendJSON(b *testing.B) {
 // directly) and for those that do not (left to decimal), of either sign, at every
 // exponent a price book or a computation can give and beyond.
 func TestJSONNumbersAreWrittenAsDecimalDoes(t *testing.T) {
-	samples := []decimal.Decimal{decimal.Zero, decimal.New(0, -5), decimal.New(0, 3),
-		decimal.RequireFromString("0.005"), decimal.RequireFromString("-0.005"),
-		decimal.RequireFromString("-0.004999"), decimal.RequireFromString("1.005"),
-		decimal.RequireFromString("999999999999999999"), decimal.RequireFromString("9999999999999999.995"),
-		decimal.RequireFromString("123456789012345678901234567890.125"), decimal.New(-9, 7), decimal.New(5, -20)}
-	r := rand.New(rand.NewPCG(13, 17))
-	for range 20000 {
-		coef := r.Int64N(1 << uint(r.IntN(63)))
-		if r.IntN(2) == 0 {
-			coef = -coef
-		}
-		samples = append(samples, decimal.New(coef, int32(r.IntN(30)-22)))
-	}
-	for _, d := range samples {
+	for _, d := range decimalSamples() {
 		if got, want := string(appendCents(nil, d)), `"`+d.StringFixed(2)+`"`; got != want {
 			t.Errorf("appendCents(%s) = %s, want %s", d.String(), got, want)
 		}
