@@ -31,14 +31,22 @@ func appendDec(b []byte, d decimal.Decimal) []byte {
 }
 
 // appendMoney appends d with thousands separators and two places ("1,587.00").
-func appendMoney(b []byte, d decimal.Decimal) []byte {
+func appendMoney(b []byte, d decimal.Decimal) []byte { return appendFixed2(b, d, true) }
+
+// appendFixed2 appends d rounded half away from zero to two places, as
+// d.StringFixed(2) writes it, with thousands separators when grouped; without
+// decimal's big.Int arithmetic where the coefficient fits an int64.
+func appendFixed2(b []byte, d decimal.Decimal, grouped bool) []byte {
 	if d.Exponent() < -2 {
 		d = d.Round(2)
 	}
-	if d.NumDigits() > 18 || d.Exponent() > 6 {
+	if d.NumDigits() <= 18 && d.Exponent() <= 6 {
+		return appendScaled(b, d, 2, grouped)
+	}
+	if grouped {
 		return appendGroupedString(b, d.StringFixed(2))
 	}
-	return appendScaled(b, d, 2, true)
+	return append(b, d.StringFixed(2)...)
 }
 
 // appendScaled writes coefficient x 10^exponent in decimal: with exactly `places`

@@ -197,18 +197,9 @@ func (t Totals) appendJSON(b []byte) []byte {
 }
 
 // appendCents writes an amount as a string with exactly two decimal places: the
-// bytes of d.StringFixed(2), without its big.Int arithmetic where the coefficient
-// fits an int64.
+// bytes of d.StringFixed(2), quoted.
 func appendCents(b []byte, d decimal.Decimal) []byte {
-	b = append(b, '"')
-	if d.Exponent() < -2 {
-		d = d.Round(2)
-	}
-	if d.NumDigits() > 18 || d.Exponent() > 6 {
-		b = append(b, d.StringFixed(2)...)
-	} else {
-		b = appendScaled(b, d, 2, false)
-	}
+	b = appendFixed2(append(b, '"'), d, false)
 	return append(b, '"')
 }
 
