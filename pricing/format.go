@@ -23,11 +23,19 @@ func FormatDecimal(d decimal.Decimal) string {
 
 // appendDec appends d exactly ("0.018", "529", "10.5") without allocating where its
 // coefficient fits an int64, as every amount of a quote does.
-func appendDec(b []byte, d decimal.Decimal) []byte {
-	if d.NumDigits() > 18 || d.Exponent() > 6 {
+func appendDec(b []byte, d decimal.Decimal) []byte { return appendExact(b, d, true) }
+
+// appendExact appends d exactly, as d.String() writes it, with thousands separators
+// when grouped; without decimal's big.Int arithmetic where the coefficient fits an
+// int64.
+func appendExact(b []byte, d decimal.Decimal, grouped bool) []byte {
+	if d.NumDigits() <= 18 && d.Exponent() <= 6 {
+		return appendScaled(b, d, -1, grouped)
+	}
+	if grouped {
 		return appendGroupedString(b, d.String())
 	}
-	return appendScaled(b, d, -1, true)
+	return append(b, d.String()...)
 }
 
 // appendMoney appends d with thousands separators and two places ("1,587.00").

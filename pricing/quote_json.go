@@ -210,11 +210,10 @@ func appendDecimal(b []byte, d decimal.Decimal) []byte {
 	if quoted {
 		b = append(b, '"')
 	}
-	if d.NumDigits() > 18 || d.Exponent() > 6 || !decimal.TrimTrailingZeros ||
-		(decimal.UseScientificNotation && d.Exponent() > 0) {
-		b = append(b, d.String()...)
+	if decimal.TrimTrailingZeros && !(decimal.UseScientificNotation && d.Exponent() > 0) {
+		b = appendExact(b, d, false)
 	} else {
-		b = appendScaled(b, d, -1, false)
+		b = append(b, d.String()...) // decimal's settings changed: its own string
 	}
 	if quoted {
 		b = append(b, '"')
