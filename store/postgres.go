@@ -134,17 +134,13 @@ func (s *postgresStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, e
 	if err != nil {
 		return Order{}, false, err
 	}
-	quote, err := json.Marshal(o.Quote)
-	if err != nil {
-		return Order{}, false, fmt.Errorf("store: quote: %w", err)
-	}
 	// One statement is one transaction (autocommit): a round trip instead of three
 	// for BEGIN, INSERT, COMMIT. A concurrent insert with the same key waits on the
 	// unique index for the other to commit, then does nothing.
 	tag, err := s.pool.Exec(ctx, pgInsertOrder,
 		o.ID, o.CreatedAt, o.Status, o.Owner,
 		o.Buyer.AccountID, o.Buyer.ContactName, o.Buyer.ContactEmail,
-		string(quote), o.PriceBookVersion, o.TermsVersion, o.TermsHash, o.TermsAcceptedAt,
+		quoteJSON(o.Quote), o.PriceBookVersion, o.TermsVersion, o.TermsHash, o.TermsAcceptedAt,
 		o.QuotaIncreaseRequired, money(o.MonthlyTotal), money(o.UpfrontTotal),
 		o.Products, o.Regions, o.IdempotencyKey, nullable(o.Rep), nullable(o.QuoteID), nullableInt(o.QuoteVersion))
 	if pgErrCode(err) == pgForeignKeyViolation {

@@ -86,17 +86,14 @@ func prepareSave(id string, v QuoteVersion, now time.Time) (quoteSave, error) {
 	if err != nil {
 		return quoteSave{}, fmt.Errorf("store: quote request: %w", err)
 	}
-	quote, err := json.Marshal(v.Quote)
-	if err != nil {
-		return quoteSave{}, fmt.Errorf("store: quote snapshot: %w", err)
-	}
+	quote := quoteJSON(v.Quote)
 	// What the caller reads back is what was stored: the JSON round trip drops what
 	// it cannot keep (the request's unexported problems, amounts past the cent).
-	if err := decodeVersion(&v, string(request), string(quote)); err != nil {
+	if err := decodeVersion(&v, string(request), quote); err != nil {
 		return quoteSave{}, err
 	}
 	v.SavedAt = utcMicro(now)
-	s := quoteSave{v: v, request: string(request), quote: string(quote)}
+	s := quoteSave{v: v, request: string(request), quote: quote}
 	if id == "" {
 		s.v.QuoteID = newID(quoteIDPrefix)
 		s.v.Version = 1

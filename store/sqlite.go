@@ -244,10 +244,7 @@ func (s *sqliteStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, err
 	if err != nil {
 		return Order{}, false, err
 	}
-	row, err := sqliteOrderRow(o)
-	if err != nil {
-		return Order{}, false, err
-	}
+	row := sqliteOrderRow(o)
 	// The insert is committed, with whatever other orders were waiting, and fsynced
 	// before insertOrder returns (sqlite_group_commit.go).
 	r := s.insertOrder(ctx, &orderInsert{key: o.IdempotencyKey, args: row})
@@ -268,21 +265,17 @@ func (s *sqliteStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, err
 }
 
 // sqliteOrderRow is a prepared order as the arguments of sqliteInsertOrder.
-func sqliteOrderRow(o Order) ([]any, error) {
-	quote, err := json.Marshal(o.Quote)
-	if err != nil {
-		return nil, fmt.Errorf("store: quote: %w", err)
-	}
+func sqliteOrderRow(o Order) []any {
 	products, _ := json.Marshal(o.Products)
 	regions, _ := json.Marshal(o.Regions)
 	return []any{
 		o.ID, o.CreatedAt.Format(sqliteTime), o.Status, o.Owner,
 		o.Buyer.AccountID, o.Buyer.ContactName, o.Buyer.ContactEmail,
-		string(quote), o.PriceBookVersion, o.TermsVersion, o.TermsHash, o.TermsAcceptedAt.Format(sqliteTime),
+		quoteJSON(o.Quote), o.PriceBookVersion, o.TermsVersion, o.TermsHash, o.TermsAcceptedAt.Format(sqliteTime),
 		o.QuotaIncreaseRequired, money(o.MonthlyTotal), money(o.UpfrontTotal),
 		string(products), string(regions), o.IdempotencyKey, nullable(o.Rep),
 		nullable(o.QuoteID), nullableInt(o.QuoteVersion),
-	}, nil
+	}
 }
 
 func (s *sqliteStore) Order(ctx context.Context, id string) (Order, error) {

@@ -31,11 +31,7 @@ func queued(t *testing.T, ctx context.Context, o Order) (*orderInsert, Order) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	row, err := sqliteOrderRow(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &orderInsert{ctx: ctx, key: o.IdempotencyKey, args: row, done: make(chan orderInserted, 1)}, o
+	return &orderInsert{ctx: ctx, key: o.IdempotencyKey, args: sqliteOrderRow(o), done: make(chan orderInserted, 1)}, o
 }
 
 func answer(t *testing.T, req *orderInsert) orderInserted {
