@@ -13,6 +13,7 @@ import (
 func NewSessions(store scs.Store, secure bool, onError func(http.ResponseWriter, *http.Request, error)) *scs.SessionManager {
 	m := scs.New()
 	m.Store = store
+	m.Codec = sessionCodec{}
 	m.Lifetime = 30 * 24 * time.Hour // "My orders" outlives a browser restart
 	// No scs IdleTimeout: with one, scs saves every session on every request, an
 	// fsynced write per page view. renewIdle keeps the idle limit instead.
