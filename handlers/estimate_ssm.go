@@ -166,11 +166,18 @@ func (h *Handlers) ssmForm(q url.Values) form {
 // ssmFields are the inputs of an SSM subscription, as a purchase carries them on.
 var ssmFields = []string{"region", "edition", "credentials", "qps_units", "billing", "term"}
 
+// maxAnnualYears is more years than any annual term has: the years the form converts
+// to months.
+const maxAnnualYears = 100
+
 // ssmItem is the subscription the form describes. The form's term counts years for
 // annual billing; the engine's counts months.
 func (f form) ssmItem() pricing.Item {
 	termMonths := f.value("term")
-	if n, err := strconv.ParseInt(strings.TrimSpace(termMonths), 10, 64); err == nil && f.value("billing") == pricing.BillingAnnual {
+	// Only a term the engine could take is converted: past that, years are refused as
+	// they are (12 times a huge count would wrap around to a small one).
+	if n, err := strconv.ParseInt(strings.TrimSpace(termMonths), 10, 64); err == nil && f.value("billing") == pricing.BillingAnnual &&
+		n >= -maxAnnualYears && n <= maxAnnualYears {
 		termMonths = strconv.FormatInt(n*12, 10)
 	}
 	months := form{q: cloneWith(f.q, "term", termMonths), defaults: f.defaults}

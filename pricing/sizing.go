@@ -11,12 +11,10 @@ type Needs struct {
 	PeakQPS int64 `json:"peak_qps"`
 }
 
-// Bounds of Needs: the largest SSM subscription the engine prices (1,000,000
-// credentials, 10,000 QPS units) and what it can serve.
-const (
-	maxSecrets = 1_000_000
-	maxPeakQPS = 10_000_000
-)
+// maxSecrets bounds Needs.Secrets: the most credentials the engine prices. The peak
+// is bounded by what those secrets' packages and the most QPS units the engine prices
+// can serve together (SizeFromNeeds), so that every sizing can be priced.
+const maxSecrets = 1_000_000
 
 // Sizing is the cheapest SSM configuration that covers some needs, and why.
 type Sizing struct {
@@ -41,11 +39,8 @@ func (b *Book) SizeFromNeeds(edition string, n Needs) (Sizing, error) {
 	case n.Secrets > maxSecrets:
 		p.add("secrets", "must be at most "+count(maxSecrets))
 	}
-	switch {
-	case n.PeakQPS < 0:
+	if n.PeakQPS < 0 {
 		p.add("peak_qps", "must not be negative")
-	case n.PeakQPS > maxPeakQPS:
-		p.add("peak_qps", "must be at most "+count(maxPeakQPS))
 	}
 	ed := &b.SSM.Editions[0]
 	if edition != "" {
@@ -61,6 +56,11 @@ func (b *Book) SizeFromNeeds(edition string, n Needs) (Sizing, error) {
 	}
 	packages := ceilDiv(n.Secrets, ed.CredentialsPerPackage)
 	included := packages * ed.QPSPerPackage
+	if most := included + fields["qps_units"].max*b.SSM.QPSUnit.QPS; n.PeakQPS > most {
+		p.add("peak_qps", "must be at most "+count(most)+" for "+plural(n.Secrets, "secret", "secrets")+": "+
+			plural(packages, "package", "packages")+" and "+count(fields["qps_units"].max)+" QPS units, the most one subscription has")
+		return Sizing{}, p.err()
+	}
 	units := ceilDiv(max(0, n.PeakQPS-included), b.SSM.QPSUnit.QPS)
 	s := Sizing{
 		Credentials: n.Secrets,

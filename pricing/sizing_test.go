@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 )
@@ -21,7 +22,8 @@ func TestSizeFromNeeds(t *testing.T) {
 		{1001, 1001, 2, 1, 1500, ""},
 		{999, 1500, 1, 2, 1500, ""},
 		{1, 1499, 1, 2, 1500, ""},
-		{1_000_000, 10_000_000, 1000, 19000, 10_000_000, ""},
+		{1_000_000, 5_500_000, 1000, 10_000, 5_500_000, ""},
+		{1, 5_000_500, 1, 10_000, 5_000_500, ""},
 	}
 	for _, tt := range tests {
 		s, err := b.SizeFromNeeds("", Needs{Secrets: tt.secrets, PeakQPS: tt.peak})
@@ -61,6 +63,29 @@ func TestSizeFromNeedsIsTheCheapest(t *testing.T) {
 	}
 }
 
+// TestEverySizingCanBePriced: at the largest peak each count of secrets accepts, the
+// sizing is a subscription the engine prices (it once offered 19,000 QPS units, which
+// the engine refuses).
+func TestEverySizingCanBePriced(t *testing.T) {
+	b := mustBook(t)
+	for _, secrets := range []int64{1, 999, 1000, 1001, 250_000, 999_999, 1_000_000} {
+		packages := ceilDiv(secrets, 1000)
+		n := Needs{Secrets: secrets, PeakQPS: 500*packages + 5_000_000}
+		s, err := b.SizeFromNeeds("", n)
+		if err != nil {
+			t.Fatalf("%+v: %v", n, err)
+		}
+		if s.QPSUnits != 10_000 {
+			t.Errorf("%+v: %d QPS units, want the most, 10,000", n, s.QPSUnits)
+		}
+		mustQuote(t, ssm("ap-tokyo", s.Credentials, s.QPSUnits, BillingAnnual, 36))
+		n.PeakQPS++
+		if _, err := b.SizeFromNeeds("", n); err == nil {
+			t.Errorf("%+v: sized, one QPS past what a subscription serves", n)
+		}
+	}
+}
+
 func TestSizeFromNeedsRefusesWithAMessage(t *testing.T) {
 	b := mustBook(t)
 	for _, tc := range []struct {
@@ -71,7 +96,9 @@ func TestSizeFromNeedsRefusesWithAMessage(t *testing.T) {
 		{Needs{0, 10}, "secrets", "at least 1"},
 		{Needs{1_000_001, 10}, "secrets", "at most 1,000,000"},
 		{Needs{10, -1}, "peak_qps", "negative"},
-		{Needs{10, 10_000_001}, "peak_qps", "at most 10,000,000"},
+		{Needs{10, 5_000_501}, "peak_qps", "must be at most 5,000,500 for 10 secrets: 1 package and 10,000 QPS units"},
+		{Needs{1_000_000, 5_500_001}, "peak_qps", "at most 5,500,000 for 1,000,000 secrets"},
+		{Needs{10, math.MaxInt64}, "peak_qps", "at most 5,000,500"},
 	} {
 		_, err := b.SizeFromNeeds("", tc.n)
 		var ve *ValidationError

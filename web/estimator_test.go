@@ -135,6 +135,11 @@ func TestSSMBadInputShowsAMessageAndKeepsWhatWasTyped(t *testing.T) {
 		{"qps_units=1.5", "qps_units", "whole number"},
 		{"billing=annual&term=5", "term", "1, 2 or 3 years"},
 		{"billing=monthly&term=12", "term", "1 to 11 months"},
+		// 12 times these wraps around to 12 and to a negative number.
+		{"billing=annual&term=4611686018427387905", "term", "1, 2 or 3 years"},
+		{"billing=annual&term=1000000000000000000", "term", "1, 2 or 3 years"},
+		{"billing=annual&term=-1", "term", "negative"},
+		{"needs=1&needs_secrets=10&needs_qps=6000000", "needs_qps", "at most 5,000,500 for 10 secrets"},
 		{"region=mars", "region", "not a region"},
 		{"compare=1&api_calls=-1", "api_calls", "negative"},
 	}
