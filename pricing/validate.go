@@ -31,6 +31,16 @@ func validate(b *Book, req Request) error {
 	return p.err()
 }
 
+// retellTooLongTerm replaces the term's general bound ("must be at most 36"), which
+// a monthly term would read as allowed up to 36, with the terms of its billing.
+func retellTooLongTerm(p *problems, msg string) {
+	for i, pr := range *p {
+		if pr.Field == "term_months" && pr.Message == fields["term_months"].tooBigMessage() {
+			(*p)[i].Message = msg
+		}
+	}
+}
+
 // validateItem checks one item; field names in its problems are relative to the item.
 func validateItem(b *Book, it Item, p *problems) {
 	*p = append(*p, it.invalid...)
@@ -84,13 +94,14 @@ func validateItem(b *Book, it Item, p *problems) {
 		check("credentials", it.Credentials >= 1, "must be at least 1: Secrets Manager is bought for one credential or more")
 		switch it.Billing {
 		case BillingMonthly:
-			if mt := b.SSM.MonthlyTermMonths; it.TermMonths < mt.Min || it.TermMonths > mt.Max {
-				check("term_months", false, fmt.Sprintf("a monthly term is %d to %d months", mt.Min, mt.Max))
-			}
+			mt := b.SSM.MonthlyTermMonths
+			msg := fmt.Sprintf("a monthly term is %d to %d months", mt.Min, mt.Max)
+			check("term_months", it.TermMonths >= mt.Min && it.TermMonths <= mt.Max, msg)
+			retellTooLongTerm(p, msg)
 		case BillingAnnual:
-			if !containsInt(b.SSM.AnnualTermMonths, it.TermMonths) {
-				check("term_months", false, "an annual term is "+annualTerms(b))
-			}
+			msg := "an annual term is " + annualTerms(b)
+			check("term_months", containsInt(b.SSM.AnnualTermMonths, it.TermMonths), msg)
+			retellTooLongTerm(p, msg)
 		case "":
 			check("billing", false, "is required: monthly or annual")
 		default:

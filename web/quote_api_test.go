@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -102,8 +103,14 @@ func TestQuoteAPIErrors(t *testing.T) {
 			}
 		})
 	}
+	// A term past every bound gets its billing's terms, not the field's bound of 36,
+	// which a monthly term would read as allowed.
+	_, m, _ := postJSON(s, `{"items": [{"product": "ssm", "region": "ap-tokyo", "credentials": 1, "billing": "monthly", "term_months": 40}]}`)
+	if got := fmt.Sprint(m["errors"]); !strings.Contains(got, "a monthly term is 1 to 11 months") || strings.Contains(got, "36") {
+		t.Errorf("monthly term of 40: %s", got)
+	}
 	// 422 lists every problem at once.
-	_, m, _ := postJSON(s, tests[0].body)
+	_, m, _ = postJSON(s, tests[0].body)
 	if n := len(m["errors"].([]any)); n != 2 {
 		t.Errorf("want both items' problems, got %d", n)
 	}
