@@ -32,6 +32,19 @@ func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
 	goTo(t, rep, "/quotes/new")
 	fill(t, rep, "Quote name", "Acme two regions")
 	fill(t, rep, "Customer name", "Acme Ltd")
+	// Enter in a field submits the form with its first submit button, which must
+	// update the totals, not duplicate line 1 (the first visible one).
+	if _, err := rep.Evaluate(`() => { window.beforeEnter = true }`); err != nil {
+		t.Fatal(err)
+	}
+	if err := label(rep, "Customer name").Press("Enter"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rep.WaitForFunction(`() => !window.beforeEnter && document.readyState === "complete"`, nil); err != nil {
+		t.Fatalf("Enter in Customer name did not submit the form: %v", err)
+	}
+	wantCount(t, rep.GetByTestId("builder-line"), "lines after Enter in a field", 1)
+	wantValue(t, label(rep, "Customer name"), "customer name after Enter", "Acme Ltd")
 	click(t, button(rep, "Add a KMS line"), "Add a KMS line")
 	wantCount(t, rep.GetByTestId("builder-line"), "lines", 2)
 	if _, err := label(rep, "Region").Nth(1).SelectOption(playwright.SelectOptionValues{Labels: &[]string{"Tokyo"}}); err != nil {
