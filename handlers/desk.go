@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"kmsconsole/pricing"
 	"kmsconsole/store"
@@ -20,7 +21,7 @@ const deskPageSize = 25
 func (h *Handlers) Desk(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	v := views.Desk{Page: h.page(r, "Order desk", ""), Rep: rep(r).Email}
-	f, page, problem := deskFilter(q)
+	f, page, problem, _ := deskFilter(q)
 	users, err := h.reps.ListUsers(r.Context())
 	if err != nil {
 		h.storeError(w, r, "list reps", err)
@@ -31,6 +32,13 @@ func (h *Handlers) Desk(w http.ResponseWriter, r *http.Request) {
 		v.Problem = problem
 	} else {
 		orders, total, err := h.reps.ListOrders(r.Context(), f)
+		if err == nil && len(orders) == 0 && total > 0 {
+			// A page past the last (a bookmark, orders since cancelled from the
+			// filter): the last page.
+			page = (total + deskPageSize - 1) / deskPageSize
+			f.Offset = (page - 1) * deskPageSize
+			orders, total, err = h.reps.ListOrders(r.Context(), f)
+		}
 		if err != nil {
 			h.storeError(w, r, "list orders", err)
 			return
@@ -65,42 +73,48 @@ func (h *Handlers) Desk(w http.ResponseWriter, r *http.Request) {
 }
 
 // deskFilter reads the desk's filters from a query string: the filter, the page
-// (from 1) and a problem with a date, if any.
-func deskFilter(q url.Values) (store.OrderFilter, int, string) {
-	f := store.OrderFilter{
+// (from 1) and a problem with the dates, if any, with the field it is about.
+func deskFilter(q url.Values) (f store.OrderFilter, page int, problem, field string) {
+	f = store.OrderFilter{
 		Status: q.Get("status"), Product: q.Get("product"), Region: q.Get("region"), Rep: q.Get("rep"),
 		Search: strings.TrimSpace(q.Get("q")), Limit: deskPageSize,
 	}
-	problem := ""
-	day := func(name string) time.Time {
+	day := func(name, label string) time.Time {
 		s := strings.TrimSpace(q.Get(name))
 		if s == "" {
 			return time.Time{}
 		}
 		t, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			problem = "Dates are written like 2026-11-25."
+		if err != nil && problem == "" {
+			problem, field = label+" date "+strconv.Quote(s)+" is not a date: write it like 2026-11-25.", name
 		}
 		return t
 	}
-	f.From = day("from")
-	if to := day("to"); !to.IsZero() {
+	f.From = day("from", "The From")
+	if to := day("to", "The To"); !to.IsZero() {
+		if !f.From.IsZero() && to.Before(f.From) && problem == "" {
+			problem, field = "The To date is before the From date: no order can match.", "to"
+		}
 		f.To = to.AddDate(0, 0, 1) // the "to" day is included
 	}
 	page, err := strconv.Atoi(q.Get("page"))
 	if err != nil || page < 1 {
 		page = 1
 	}
+	page = min(page, maxDeskPage) // no offset past what an int holds
 	f.Offset = (page - 1) * deskPageSize
-	return f, page, problem
+	return f, page, problem, field
 }
+
+// maxDeskPage bounds the page asked for; a page past the last shows the last.
+const maxDeskPage = 1_000_000
 
 // OrdersAPI is the order desk as JSON, for reps' scripts: the same filters as the
 // desk's query string.
 func (h *Handlers) OrdersAPI(w http.ResponseWriter, r *http.Request) {
-	f, _, problem := deskFilter(r.URL.Query())
+	f, _, problem, field := deskFilter(r.URL.Query())
 	if problem != "" {
-		writeJSON(w, http.StatusUnprocessableEntity, apiError{Errors: []pricing.Problem{{Field: "from", Message: problem}}})
+		writeJSON(w, http.StatusUnprocessableEntity, apiError{Errors: []pricing.Problem{{Field: field, Message: problem}}})
 		return
 	}
 	orders, total, err := h.reps.ListOrders(r.Context(), f)
@@ -162,10 +176,15 @@ func (h *Handlers) deskFilters(q url.Values, users []store.User) []views.Field {
 // DeskOrder shows an order to a rep: its quote snapshot, the terms accepted, its
 // audit log and, while it is submitted, the status change form.
 func (h *Handlers) DeskOrder(w http.ResponseWriter, r *http.Request) {
-	h.renderDeskOrder(w, r, http.StatusOK, "", "")
+	h.renderDeskOrder(w, r, http.StatusOK, "", "", "")
 }
 
-func (h *Handlers) renderDeskOrder(w http.ResponseWriter, r *http.Request, status int, problem, reason string) {
+// maxReason is the longest reason for a status change, in characters.
+const maxReason = 500
+
+// renderDeskOrder shows an order to a rep, with a problem with the change over the
+// page, one with the reason at its field, and the reason as typed.
+func (h *Handlers) renderDeskOrder(w http.ResponseWriter, r *http.Request, status int, problem, reasonError, reason string) {
 	o, err := h.reps.Order(r.Context(), r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		h.NotFound(w, r)
@@ -197,11 +216,8 @@ func (h *Handlers) renderDeskOrder(w http.ResponseWriter, r *http.Request, statu
 	}
 	v := views.DeskOrder{
 		Page: h.page(r, "Order "+o.ID, ""), Order: o, Audit: audit, Problem: problem, Terms: terms,
-		Reason: views.Field{Name: "reason", Label: "Reason", Value: reason, Hint: "Recorded in the order's audit log."},
-	}
-	if problem != "" && reason == "" {
-		v.Reason.Error = problem
-		v.Problem = ""
+		Reason: views.Field{Name: "reason", Label: "Reason", Value: reason, Error: reasonError,
+			Hint: "Recorded in the order's audit log; at most " + strconv.Itoa(maxReason) + " characters."},
 	}
 	h.render(w, r, status, views.DeskOrderPage(v))
 }
@@ -219,11 +235,12 @@ func (h *Handlers) SetOrderStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if reason == "" {
-		h.renderDeskOrder(w, r, http.StatusUnprocessableEntity, "Give a reason: it is recorded with the change.", "")
+		h.renderDeskOrder(w, r, http.StatusUnprocessableEntity, "", "Give a reason: it is recorded with the change.", "")
 		return
 	}
-	if len(reason) > 500 {
-		h.renderDeskOrder(w, r, http.StatusUnprocessableEntity, "Keep the reason under 500 characters.", reason)
+	if n := utf8.RuneCountInString(reason); n > maxReason {
+		h.renderDeskOrder(w, r, http.StatusUnprocessableEntity, "",
+			"Keep the reason to "+strconv.Itoa(maxReason)+" characters; it has "+strconv.Itoa(n)+".", reason)
 		return
 	}
 	_, err := h.reps.SetOrderStatus(r.Context(), r.PathValue("id"), to, rep(r).ID, reason)
@@ -231,7 +248,7 @@ func (h *Handlers) SetOrderStatus(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, store.ErrNotFound):
 		h.NotFound(w, r)
 	case errors.Is(err, store.ErrBadTransition):
-		h.renderDeskOrder(w, r, http.StatusConflict, "This order is no longer submitted: someone changed it first. Its status is shown below.", reason)
+		h.renderDeskOrder(w, r, http.StatusConflict, "This order is no longer submitted: someone changed it first. Its status is shown below.", "", reason)
 	case err != nil:
 		h.storeError(w, r, "set order status", err)
 	default:

@@ -4,6 +4,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"kmsconsole/pricing"
+	"kmsconsole/store"
 )
 
 // Field is one labelled form field as the user left it: the value as typed (never
@@ -110,8 +111,13 @@ func quantityText(l pricing.Line) string {
 	return q + " " + l.Unit + "s"
 }
 
-// nextSteps says what follows an order, for each product in it.
+// nextSteps says what follows an order, for each product in it, as far as its status
+// goes: nothing follows a cancelled order, and KMS is active once the order is
+// confirmed.
 func nextSteps(v OrderView) []string {
+	if v.Status == store.StatusCancelled {
+		return []string{"This order was cancelled: nothing in it will be activated or billed. Your Tencent Cloud sales rep can tell you more."}
+	}
 	var steps []string
 	for _, it := range v.Quote.Items {
 		switch it.Product {
@@ -119,7 +125,11 @@ func nextSteps(v OrderView) []string {
 			steps = append(steps, it.Name+" in "+it.RegionName+": payment of "+Money(it.Upfront)+" "+v.Quote.Currency+
 				" is due up front for the term, "+termText(it)+"; the subscription starts once it is paid.")
 		case pricing.ProductKMS:
-			steps = append(steps, "Key Management Service in "+it.RegionName+": activated, billed monthly; a month's "+
+			active := "activated once the order is confirmed, then billed monthly"
+			if v.Status == store.StatusConfirmed {
+				active = "activated, billed monthly"
+			}
+			steps = append(steps, "Key Management Service in "+it.RegionName+": "+active+"; a month's "+
 				"fees are deducted on the 3rd to 5th day of the following month.")
 		}
 	}

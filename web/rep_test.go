@@ -351,16 +351,42 @@ func testDesk(t *testing.T, databaseURL string) {
 	if code, body, _ := rep.Get("/desk?from=yesterday"); code != http.StatusOK || !strings.Contains(body, "2026-11-25") {
 		t.Errorf("a bad date is explained: %d", code)
 	}
+	// A page past the last shows the last, whatever the number (it once made a
+	// negative offset, which PostgreSQL refuses).
+	for _, page := range []string{"2", "99", "9223372036854775807"} {
+		if got := listed("page=" + page); len(got) != 3 {
+			t.Errorf("page=%s: %v, want the last page's 3 orders", page, got)
+		}
+	}
+	for query, want := range map[string]string{
+		"to=31-12-2026":                    "The To date &#34;31-12-2026&#34; is not a date",
+		"from=2026-12-01&to=2026-11-01":    "The To date is before the From date",
+		"from=2026-11-01&to=2026-11-01&q=": "",
+	} {
+		code, body, _ := rep.Get("/desk?" + query)
+		if code != http.StatusOK || (want != "" && !strings.Contains(body, want)) || (want == "" && strings.Contains(body, "form-problem")) {
+			t.Errorf("desk?%s: %d, want %q", query, code, want)
+		}
+	}
+	if _, body, _ := rep.Get("/api/v1/orders?to=bad"); !strings.Contains(body, `"field":"to"`) {
+		t.Errorf("the API names the field of a bad date: %s", body)
+	}
 
-	// A reason is required; then the change is recorded with who and why.
+	// A reason is required, of at most 500 characters (not bytes), told at its field;
+	// then the change is recorded with who and why.
 	path := "/desk/orders/" + ids[0] + "/status"
 	if code, _, _ := rep.Post(path, url.Values{"to": {"confirmed"}, "reason": {""}}, nil); code != http.StatusUnprocessableEntity {
 		t.Errorf("no reason: %d", code)
 	}
-	if code, _, _ := rep.Post(path, url.Values{"to": {"confirmed"}, "reason": {"payment received"}}, nil); code != http.StatusSeeOther {
+	code, body, _ := rep.Post(path, url.Values{"to": {"confirmed"}, "reason": {strings.Repeat("长", 501)}}, nil)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-reason"`) ||
+		!strings.Contains(body, "Keep the reason to 500 characters; it has 501.") {
+		t.Errorf("501 characters: %d", code)
+	}
+	if code, _, _ := rep.Post(path, url.Values{"to": {"confirmed"}, "reason": {"payment received " + strings.Repeat("长", 480)}}, nil); code != http.StatusSeeOther {
 		t.Fatalf("confirm: %d", code)
 	}
-	_, body, _ := rep.Get("/desk/orders/" + ids[0])
+	_, body, _ = rep.Get("/desk/orders/" + ids[0])
 	for _, want := range []string{`data-testid="order-status">confirmed`, "payment received", "submitted → confirmed", "rep@example.com",
 		"The terms accepted", "192 hours after your account becomes overdue"} {
 		if !strings.Contains(body, want) {
@@ -376,6 +402,18 @@ func testDesk(t *testing.T, databaseURL string) {
 	// The customer still sees only their own orders, with the new status.
 	if _, body, _ := buyer.Get("/orders/" + ids[0]); !strings.Contains(body, "confirmed") {
 		t.Error("the buyer sees the confirmed status")
+	}
+	// What happens next follows the status: KMS is not active before the order is
+	// confirmed, and nothing follows a cancelled order.
+	if _, body, _ := buyer.Get("/orders/" + ids[1]); !strings.Contains(body, "activated once the order is confirmed") {
+		t.Error("a submitted KMS order must say it is activated once confirmed")
+	}
+	if code, _, _ := rep.Post("/desk/orders/"+ids[1]+"/status", url.Values{"to": {"cancelled"}, "reason": {"duplicate"}}, nil); code != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", code)
+	}
+	_, body, _ = buyer.Get("/orders/" + ids[1])
+	if !strings.Contains(body, "This order was cancelled: nothing in it will be activated or billed.") || strings.Contains(body, "activated, billed monthly") {
+		t.Error("a cancelled order must say so in what happens next, and nothing else")
 	}
 }
 
