@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"kmsconsole/pricing"
 	"kmsconsole/store"
@@ -113,7 +114,12 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 	if m.account != "" {
 		v.Account.Error = accountIDProblem(m.account)
 	}
-	if v.Quote.Quote == nil || v.Name.Error != "" || v.Account.Error != "" {
+	for _, f := range []*views.Field{&v.Name, &v.Customer, &v.Notes} {
+		if f.Error == "" {
+			f.Error = tooLong(f.Value, builderLimits[f.Name])
+		}
+	}
+	if v.Quote.Quote == nil || v.Name.Error != "" || v.Account.Error != "" || v.Customer.Error != "" || v.Notes.Error != "" {
 		if v.Problem == "" {
 			v.Problem = "The quote was not saved: correct the highlighted fields."
 		}
@@ -133,6 +139,18 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/quotes/"+saved.ID+"?saved="+strconv.Itoa(ver.Version), http.StatusSeeOther)
 }
 
+// builderLimits are the most characters each text field of a quote keeps: a quote's
+// name and customer are shown in lists, its notes on the customer's page.
+var builderLimits = map[string]int{"name": 200, "customer_name": 200, "notes": 2000}
+
+// tooLong says so when s has more than max characters.
+func tooLong(s string, max int) string {
+	if n := utf8.RuneCountInString(s); n > max {
+		return "Keep this to " + views.Count(int64(max)) + " characters; it has " + views.Count(int64(n)) + "."
+	}
+	return ""
+}
+
 // builder prices the lines and fills the builder page.
 func (h *Handlers) builder(r *http.Request, id string, version int, m meta, lines []builderLine) views.Builder {
 	q, err := h.compute("builder", h.bk(), request(lines))
@@ -146,7 +164,7 @@ func (h *Handlers) builder(r *http.Request, id string, version int, m meta, line
 		Name:     views.Field{Name: "name", Label: "Quote name", Value: m.name},
 		Customer: views.Field{Name: "customer_name", Label: "Customer name", Value: m.customer},
 		Account:  views.Field{Name: "customer_account_id", Label: "Customer account ID", Value: m.account, Hint: "Tencent Cloud account ID (UIN), if known"},
-		Notes:    views.Field{Name: "notes", Label: "Notes", Value: m.notes},
+		Notes:    views.Field{Name: "notes", Label: "Notes", Value: m.notes, Hint: "Shown to the customer on the shared quote and its print view."},
 		Lines:    h.lineViews(lines, problems),
 		Quote:    quoteView("Quote", q, err),
 	}

@@ -71,6 +71,18 @@ func testBuilder(t *testing.T, databaseURL string) {
 	if code, _, _ := rep.Post("/quotes/new", noName, nil); code != http.StatusUnprocessableEntity {
 		t.Errorf("a quote needs a name: %d", code)
 	}
+	// Text fields are bounded in characters, told at the field, and kept as typed.
+	long := builderForm(strings.Repeat("名", 200))
+	long.Set("notes", strings.Repeat("n", 2001))
+	long.Set("action", "save")
+	code, body, _ := rep.Post("/quotes/new", long, nil)
+	if code != http.StatusUnprocessableEntity || strings.Count(body, `data-testid="field-error"`) != 1 || // the name's 200 are fine
+		!strings.Contains(body, "Keep this to 2,000 characters; it has 2,001.") || !strings.Contains(body, strings.Repeat("n", 2001)) {
+		t.Errorf("notes of 2,001 characters: %d", code)
+	}
+	if !strings.Contains(body, "Shown to the customer on the shared quote") {
+		t.Error("the notes field must say the customer sees it")
+	}
 
 	id, v := saveQuote(t, rep, "/quotes/new", builderForm("Acme KMS"))
 	if v != "1" {
@@ -81,7 +93,7 @@ func testBuilder(t *testing.T, databaseURL string) {
 	if _, v := saveQuote(t, rep, "/quotes/"+id, more); v != "2" {
 		t.Errorf("second version %s", v)
 	}
-	code, body, _ := rep.Get("/quotes/" + id)
+	code, body, _ = rep.Get("/quotes/" + id)
 	if code != http.StatusOK || !strings.Contains(body, `value="20"`) || !strings.Contains(body, "/quotes/"+id+"/v/1") ||
 		!strings.Contains(body, `<td class="num">36.18</td>`) {
 		t.Errorf("the builder opens the latest version with the list of versions: %d", code)
