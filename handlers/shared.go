@@ -110,7 +110,7 @@ func exportName(ver store.QuoteVersion) string {
 func (h *Handlers) share(w http.ResponseWriter, r *http.Request, token string) (store.Share, store.QuoteVersion, bool) {
 	s, err := h.quotes.ShareByToken(r.Context(), token)
 	if errors.Is(err, store.ErrNotFound) {
-		h.NotFound(w, r)
+		h.render(w, r, http.StatusNotFound, views.ShareGonePage(h.page(r, "Quote link no longer valid", "")))
 		return s, store.QuoteVersion{}, false
 	} else if err != nil {
 		h.storeError(w, r, "load share", err)

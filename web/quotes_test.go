@@ -166,10 +166,16 @@ func testShare(t *testing.T, databaseURL string) {
 	token := strings.TrimPrefix(link, "/s/")
 	pending := customer.ReviewFormAt(link + "/purchase?again=1")
 	rep.Post("/quotes/"+id+"/shares/"+token+"/revoke", url.Values{}, nil)
-	if code, _, _ := customer.Get(link); code != http.StatusNotFound {
-		t.Errorf("a revoked link: %d", code)
+	if code, body, _ := customer.Get(link); code != http.StatusNotFound || !strings.Contains(body, "has withdrawn the link") {
+		t.Errorf("a revoked link: %d, and it must say it was withdrawn", code)
 	}
-	if _, err := customer.PlaceOrder(pending); err == nil {
+	// An order sent from a review page opened before the link was revoked: nothing is
+	// ordered, and the customer is told why, not shown "page not found".
+	if code, body, _ := customer.Post("/orders", pending, nil); code != http.StatusNotFound ||
+		!strings.Contains(body, "Nothing was ordered through it. Ask your sales rep for a new link.") {
+		t.Errorf("an order on a revoked link: %d", code)
+	}
+	if _, body, _ := customer.Get("/orders"); strings.Count(body, `href="/orders/ord_`) != 1 {
 		t.Error("a revoked link must order nothing")
 	}
 	if code, _, _ := customer.Get("/s/unknowntokenunknowntokenunknown1"); code != http.StatusNotFound {
