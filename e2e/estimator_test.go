@@ -52,6 +52,16 @@ func TestLiveQuoteFollowsTheInputsAndTheURL(t *testing.T) {
 
 	choose(t, page, "Region", "Guangzhou")
 	wantTotals(t, page, "1,282.00", "15,384.00") // 3 x 366 + 2 x 92, x 12
+	// A screen reader hears the new totals in one status line, not the whole quote
+	// and its tables on every keystroke.
+	wantText(t, page.GetByRole("status"), "the spoken summary", "Quote updated: 1,282.00 USD a month, 15,384.00 USD up front.")
+	if n, err := page.Locator("[aria-live]:has([data-testid=quote-monthly-total])").Count(); err != nil || n != 0 {
+		t.Errorf("%d live regions around the quote (%v), want none", n, err)
+	}
+	fill(t, page, "Credentials", "-1")
+	wantText(t, page.GetByRole("status"), "the spoken summary of an error", "No quote: Correct the highlighted fields to see a quote.")
+	fill(t, page, "Credentials", "2500")
+	wantTotals(t, page, "1,282.00", "15,384.00")
 
 	// Wait until the URL carries every input, then reload it.
 	if err := expect.Page(page).ToHaveURL(regexp.MustCompile(`region=ap-guangzhou`)); err != nil {

@@ -77,3 +77,31 @@ func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
 	goTo(t, rep, "/desk?q="+id)
 	wantVisible(t, rep.GetByRole("cell", playwright.PageGetByRoleOptions{Name: "rep@example.com"}), "the rep on the order")
 }
+
+// TestBuilderSaysWhenTheRepIsSignedOut: when a rep's session ends while they edit a
+// quote, the live totals cannot be fetched (the preview sends them to sign in); the
+// page says so, and keeps what was typed, rather than leave the totals silently old.
+func TestBuilderSaysWhenTheRepIsSignedOut(t *testing.T) {
+	dir := t.TempDir()
+	add := exec.Command(consoleBin, "user", "add", "-email", "rep@example.com", "-data", dir)
+	add.Stdin = strings.NewReader("correct horse battery staple\n")
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("console user add: %v\n%s", err, out)
+	}
+	srv := startServer(t, testserver.DataDir(dir))
+	rep := newPage(t, srv)
+	goTo(t, rep, "/signin")
+	fill(t, rep, "Email", "rep@example.com")
+	fill(t, rep, "Password", "correct horse battery staple")
+	click(t, button(rep, "Sign in"), "Sign in")
+	goTo(t, rep, "/quotes/new")
+	fill(t, rep, "Quote name", "Acme")
+	if err := rep.Context().ClearCookies(); err != nil { // the session ends
+		t.Fatal(err)
+	}
+	fill(t, rep, "Customer name", "Acme Ltd")
+	want := "You are signed out, so the totals are not updated. Sign in again in another tab, then save here: this page keeps what you typed."
+	wantText(t, rep.GetByRole("status"), "the spoken note", want)
+	wantText(t, rep.Locator(".update-failed"), "the note over the quote", want)
+	wantValue(t, label(rep, "Quote name"), "the quote name", "Acme")
+}

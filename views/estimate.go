@@ -69,6 +69,23 @@ type QuoteView struct {
 	Empty string
 }
 
+// Announcement is the quote's totals in a sentence, or why there is no quote: what
+// QuoteStatus says after a refresh.
+func (v QuoteView) Announcement() string {
+	if v.Quote == nil {
+		if v.Empty == "" {
+			return "No quote."
+		}
+		return "No quote: " + v.Empty
+	}
+	t, cur := v.Quote.Totals, v.Quote.Currency
+	s := "Quote updated: " + Money(t.Monthly) + " " + cur + " a month"
+	if t.Upfront.IsPositive() {
+		s += ", " + Money(t.Upfront) + " " + cur + " up front"
+	}
+	return s + "."
+}
+
 // Money formats an amount as the console shows money everywhere: thousands
 // separators and two decimals ("1,865.00").
 func Money(d decimal.Decimal) string { return pricing.FormatMoney(d) }

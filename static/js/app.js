@@ -93,16 +93,26 @@ document.documentElement.classList.add("js");
     results.setAttribute("aria-busy", "true");
     try {
       const res = await fetch(form.dataset.live + "?" + qs, { signal: controller.signal });
+      // A rep whose session ended is sent to the sign-in page: say so, rather than
+      // swap nothing in and leave the totals silently old.
+      if (res.redirected && new URL(res.url).pathname === "/signin") throw new Error("signed out");
       if (!res.ok) throw new Error("status " + res.status);
       swap(await res.text());
       results.removeAttribute("aria-busy");
     } catch (err) {
       if (err.name === "AbortError") return; // a newer update is on its way
       results.removeAttribute("aria-busy");
+      const message = err.message === "signed out"
+        ? "You are signed out, so the totals are not updated. Sign in again in another tab, then save here: this page keeps what you typed."
+        : "The quote could not be updated. Check your connection and try again.";
+      const old = results.querySelector(".update-failed");
+      if (old) old.remove(); // one note, however many refreshes failed
       const note = document.createElement("p");
-      note.className = "field-error";
-      note.textContent = "The quote could not be updated. Check your connection and try again.";
+      note.className = "field-error update-failed";
+      note.textContent = message;
       results.prepend(note);
+      const status = document.getElementById("quote-status");
+      if (status) status.textContent = message;
     }
   }
 
