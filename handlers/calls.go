@@ -41,20 +41,34 @@ func callsUnitField(f form, perCredential bool) views.Field {
 }
 
 // monthlyCalls converts the API calls typed in their unit to the month the engine
-// prices, and says what it counted ("Counted as 60,000 calls a month."). What cannot
-// be read at all is left for the engine to report on the field; a count that reads
-// but cannot be converted (too many for a month, an unknown unit) is a problem.
-func monthlyCalls(f form, credentials int64) (priced form, note, problem string) {
+// prices, a month of days days (0: the default 30), and says what it counted
+// ("Counted as 60,000 calls a month (30 days)."). What cannot be read at all is left
+// for the engine to report on the field; a count that reads but cannot be converted
+// (too many for a month, an unknown unit) is a problem.
+func monthlyCalls(f form, credentials, days int64) (priced form, note, problem string) {
 	n, msg := pricing.ParseCount("api_calls", f.value("api_calls"))
 	if msg != "" {
 		return f, "", ""
 	}
-	monthly, msg := pricing.MonthlyCalls(n, f.value("api_calls_unit"), credentials)
+	monthly, msg := pricing.MonthlyCalls(n, f.value("api_calls_unit"), credentials, days)
 	if msg != "" {
 		return f, "", capitalize(msg)
 	}
+	if days <= 0 {
+		days = pricing.DefaultDays
+	}
 	priced = form{q: cloneWith(f.q, "api_calls", strconv.FormatInt(monthly, 10)), defaults: f.defaults}
-	return priced, "Counted as " + views.Count(monthly) + " calls a month (30 days).", ""
+	return priced, "Counted as " + views.Count(monthly) + " calls a month (" + views.Count(days) + " days).", ""
+}
+
+// kmsDays is the month the KMS form estimates: its Days field when that is a valid
+// number of days, else 0 (the default month; a bad value gets its own message).
+func kmsDays(f form) int64 {
+	d, msg := pricing.ParseCount("days", f.value("days"))
+	if msg != "" || d < 1 {
+		return 0
+	}
+	return d
 }
 
 // addErrors adds messages for fields that have none yet.

@@ -60,7 +60,7 @@ func (h *Handlers) ssmEstimate(query url.Values) views.SSMResults {
 	}
 
 	if res.Compare {
-		priced, note, problem := monthlyCalls(f, item.Credentials)
+		priced, note, problem := monthlyCalls(f, item.Credentials, 0)
 		legacy := priced.item(pricing.ProductLegacy, nil)
 		lq, lerr := h.compute("estimator", b, pricing.Request{Items: []pricing.Item{legacy}})
 		if problem != "" {

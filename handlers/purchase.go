@@ -116,7 +116,7 @@ func (h *Handlers) review(r *http.Request, product string, in url.Values) views.
 	} else {
 		f = h.kmsForm(in)
 		var priced form
-		priced, _, problem = monthlyCalls(f, 0)
+		priced, _, problem = monthlyCalls(f, 0, kmsDays(f))
 		item = priced.item(pricing.ProductKMS, nil)
 	}
 	back := url.Values{}

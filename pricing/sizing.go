@@ -97,25 +97,29 @@ const (
 	maxCallsPerMonthText = "1,000,000,000,000"
 )
 
-// MonthlyCalls converts a number of API calls in a unit to calls per month, with the
-// 30-day month the guide's worked example counts (100 credentials x 20 calls a day x
-// 30 days); credentials is used by PerCredentialPerDay only. It fails with a message
-// when the unit is unknown or the month would exceed the engine's bound.
-func MonthlyCalls(n int64, unit string, credentials int64) (int64, string) {
+// MonthlyCalls converts a number of API calls in a unit to calls per month of days
+// days, or of the 30-day month the guide's worked example counts (100 credentials x 20
+// calls a day x 30 days) when days is 0; credentials is used by PerCredentialPerDay
+// only. It fails with a message when the unit is unknown or the month would exceed the
+// engine's bound.
+func MonthlyCalls(n int64, unit string, credentials, days int64) (int64, string) {
 	if n < 0 {
 		return 0, "must not be negative"
 	}
 	const limit = 1_000_000_000_000
+	if days <= 0 {
+		days = DefaultDays
+	}
 	var factor int64
 	switch unit {
 	case PerMonth, "":
 		factor = 1
 	case PerDay:
-		factor = DefaultDays
+		factor = days
 	case PerSecond:
-		factor = secondsPerDay * DefaultDays
+		factor = secondsPerDay * days
 	case PerCredentialPerDay:
-		factor = DefaultDays * max(credentials, 0)
+		factor = days * max(credentials, 0)
 	default:
 		return 0, strconv.Quote(unit) + " is not a unit; use month, day, second or credential-day"
 	}

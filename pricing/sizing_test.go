@@ -110,25 +110,28 @@ func TestSizeFromNeedsRefusesWithAMessage(t *testing.T) {
 
 func TestMonthlyCalls(t *testing.T) {
 	tests := []struct {
-		n           int64
-		unit        string
-		credentials int64
-		want        int64
-		problem     string
+		n                 int64
+		unit              string
+		credentials, days int64
+		want              int64
+		problem           string
 	}{
-		{60_000, PerMonth, 0, 60_000, ""},
-		{2_000, PerDay, 0, 60_000, ""},
-		{1, PerSecond, 0, 2_592_000, ""},
-		{20, PerCredentialPerDay, 100, 60_000, ""}, // the guide's worked example
-		{0, PerSecond, 0, 0, ""},
-		{-1, PerDay, 0, 0, "negative"},
-		{1_000_000, PerSecond, 0, 0, "more than"},
-		{1, "week", 0, 0, "not a unit"},
+		{60_000, PerMonth, 0, 0, 60_000, ""},
+		{60_000, PerMonth, 0, 10, 60_000, ""},
+		{2_000, PerDay, 0, 0, 60_000, ""},
+		{2_000, PerDay, 0, 31, 62_000, ""}, // a month of the days given
+		{1, PerSecond, 0, 0, 2_592_000, ""},
+		{1, PerSecond, 0, 10, 864_000, ""},
+		{20, PerCredentialPerDay, 100, 0, 60_000, ""}, // the guide's worked example
+		{0, PerSecond, 0, 0, 0, ""},
+		{-1, PerDay, 0, 0, 0, "negative"},
+		{1_000_000, PerSecond, 0, 0, 0, "more than"},
+		{1, "week", 0, 0, 0, "not a unit"},
 	}
 	for _, tt := range tests {
-		got, problem := MonthlyCalls(tt.n, tt.unit, tt.credentials)
+		got, problem := MonthlyCalls(tt.n, tt.unit, tt.credentials, tt.days)
 		if got != tt.want || !strings.Contains(problem, tt.problem) || (tt.problem == "") != (problem == "") {
-			t.Errorf("MonthlyCalls(%d, %s, %d) = %d, %q; want %d, %q", tt.n, tt.unit, tt.credentials, got, problem, tt.want, tt.problem)
+			t.Errorf("MonthlyCalls(%d, %s, %d, %d) = %d, %q; want %d, %q", tt.n, tt.unit, tt.credentials, tt.days, got, problem, tt.want, tt.problem)
 		}
 	}
 }

@@ -50,6 +50,14 @@ func TestAPICallsInAnyUnit(t *testing.T) {
 	if got := oneTestID(t, doc, "quote-monthly-total"); got != "46.30" { // 2,592,000 - 20,000 = 2,572,000 x 0.18/10,000
 		t.Errorf("1 call a second: %s, want 46.30", got)
 	}
+	// Calls a day count over the month the Days field gives, as key storage does.
+	doc = pageOK(t, s, "/kms?region=ap-tokyo&customer_keys=0&api_calls=1000&api_calls_unit=day&days=10")
+	if got := oneTestID(t, doc, "calls-note"); got != "Counted as 10,000 calls a month (10 days)." {
+		t.Errorf("1,000 calls a day over 10 days: note %q", got)
+	}
+	if got := oneTestID(t, doc, "quote-monthly-total"); got != "0.00" { // within the free tier
+		t.Errorf("10,000 calls: %s, want 0.00", got)
+	}
 	doc = pageOK(t, s, "/kms?api_calls=1000000&api_calls_unit=second")
 	if !strings.Contains(fieldError(doc, "api_calls"), "more than") {
 		t.Errorf("a million calls a second: %q", fieldError(doc, "api_calls"))
