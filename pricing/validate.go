@@ -94,14 +94,18 @@ func validateItem(b *Book, it Item, p *problems) {
 		check("credentials", it.Credentials >= 1, "must be at least 1: Secrets Manager is bought for one credential or more")
 		switch it.Billing {
 		case BillingMonthly:
-			mt := b.SSM.MonthlyTermMonths
-			msg := fmt.Sprintf("a monthly term is %d to %d months", mt.Min, mt.Max)
-			check("term_months", it.TermMonths >= mt.Min && it.TermMonths <= mt.Max, msg)
-			retellTooLongTerm(p, msg)
+			// A term the decoder refused is 0 here, so out of range too.
+			if mt := b.SSM.MonthlyTermMonths; it.TermMonths < mt.Min || it.TermMonths > mt.Max {
+				msg := fmt.Sprintf("a monthly term is %d to %d months", mt.Min, mt.Max)
+				check("term_months", false, msg)
+				retellTooLongTerm(p, msg)
+			}
 		case BillingAnnual:
-			msg := "an annual term is " + annualTerms(b)
-			check("term_months", containsInt(b.SSM.AnnualTermMonths, it.TermMonths), msg)
-			retellTooLongTerm(p, msg)
+			if !containsInt(b.SSM.AnnualTermMonths, it.TermMonths) {
+				msg := "an annual term is " + annualTerms(b)
+				check("term_months", false, msg)
+				retellTooLongTerm(p, msg)
+			}
 		case "":
 			check("billing", false, "is required: monthly or annual")
 		default:
