@@ -13,7 +13,10 @@ import (
 // TestRepSharesAQuoteAndTheCustomerOrdersIt is journey 10: a rep signs in, builds a
 // two-region quote, saves it, and a customer opens the share link in a fresh browser
 // and orders from it.
-func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
+// signedInRep starts a console with one rep, rep@example.com, and signs them in on
+// a new page.
+func signedInRep(t *testing.T) (*server, playwright.Page) {
+	t.Helper()
 	dir := t.TempDir()
 	add := exec.Command(consoleBin, "user", "add", "-email", "rep@example.com", "-data", dir)
 	add.Stdin = strings.NewReader("correct horse battery staple\n")
@@ -21,12 +24,16 @@ func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
 		t.Fatalf("console user add: %v\n%s", err, out)
 	}
 	srv := startServer(t, testserver.DataDir(dir))
-
 	rep := newPage(t, srv)
 	goTo(t, rep, "/signin")
 	fill(t, rep, "Email", "rep@example.com")
 	fill(t, rep, "Password", "correct horse battery staple")
 	click(t, button(rep, "Sign in"), "Sign in")
+	return srv, rep
+}
+
+func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
+	srv, rep := signedInRep(t)
 	wantVisible(t, rep.GetByRole("heading", playwright.PageGetByRoleOptions{Name: "Order desk"}), "the order desk")
 
 	goTo(t, rep, "/quotes/new")
@@ -82,18 +89,7 @@ func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
 // quote, the live totals cannot be fetched (the preview sends them to sign in); the
 // page says so, and keeps what was typed, rather than leave the totals silently old.
 func TestBuilderSaysWhenTheRepIsSignedOut(t *testing.T) {
-	dir := t.TempDir()
-	add := exec.Command(consoleBin, "user", "add", "-email", "rep@example.com", "-data", dir)
-	add.Stdin = strings.NewReader("correct horse battery staple\n")
-	if out, err := add.CombinedOutput(); err != nil {
-		t.Fatalf("console user add: %v\n%s", err, out)
-	}
-	srv := startServer(t, testserver.DataDir(dir))
-	rep := newPage(t, srv)
-	goTo(t, rep, "/signin")
-	fill(t, rep, "Email", "rep@example.com")
-	fill(t, rep, "Password", "correct horse battery staple")
-	click(t, button(rep, "Sign in"), "Sign in")
+	_, rep := signedInRep(t)
 	goTo(t, rep, "/quotes/new")
 	fill(t, rep, "Quote name", "Acme")
 	if err := rep.Context().ClearCookies(); err != nil { // the session ends

@@ -116,18 +116,13 @@ func (d *sessionDecoder) byte() uint64 {
 	return uint64(c)
 }
 
-func (d *sessionDecoder) uvarint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.bad = true
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
+func (d *sessionDecoder) uvarint() uint64 { return readVarint(d, binary.Uvarint) }
 
-func (d *sessionDecoder) varint() int64 {
-	v, n := binary.Varint(d.b)
+func (d *sessionDecoder) varint() int64 { return readVarint(d, binary.Varint) }
+
+// readVarint reads one varint with read (binary.Uvarint or binary.Varint).
+func readVarint[T uint64 | int64](d *sessionDecoder, read func([]byte) (T, int)) T {
+	v, n := read(d.b)
 	if n <= 0 {
 		d.bad = true
 		return 0
