@@ -104,7 +104,7 @@ func newServerWith(t testing.TB, log *slog.Logger, book *pricing.Book, st interf
 		option(&deps)
 	}
 	var h *handlers.Handlers
-	sessions := NewSessions(st.SessionStore(), false, func(w http.ResponseWriter, r *http.Request, err error) {
+	sessions := NewSessions(st.SessionStore(), SessionOptions{Log: log}, func(w http.ResponseWriter, r *http.Request, err error) {
 		h.SessionError(w, r, err)
 	})
 	deps.Sessions = sessions

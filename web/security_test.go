@@ -105,7 +105,7 @@ func assertNoStore(t *testing.T, h http.Header) {
 func TestEveryRouteAnswersWithSecurityHeadersAndSafeCookies(t *testing.T) {
 	// The fixture sets Cookie.Secure on the server's manager; main sets it through
 	// NewSessions from -secure-cookies.
-	if c := NewSessions(nil, true, nil).Cookie; !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+	if c := NewSessions(nil, SessionOptions{Secure: true}, nil).Cookie; !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
 		t.Errorf("NewSessions(secure) makes the cookie %+v", c)
 	}
 	for name, secure := range map[string]bool{"plain": false, "secure cookies over TLS": true} {

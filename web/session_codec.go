@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -13,12 +14,21 @@ import (
 // console keeps only strings and int64s in a session (the owner key, review tokens,
 // the signed-in rep, the time of last use), and those are written in a small binary
 // form of our own. A session holding any other type is written by gob, scs's default,
-// as before.
+// as before; with gob set, every session is (for consoles older than this codec,
+// which read gob only: see -gob-sessions in docs/operations.md).
 //
 // Why not gob for all: gob sends its type descriptions with every session and a
 // decoder compiles them every time, which under the order load was a tenth of the
 // console's CPU an order. Sessions written by gob before this codec still decode.
-type sessionCodec struct{}
+//
+// A session that cannot be read at all (damaged, or written by a later console in a
+// form this one does not know) is logged and started afresh, not refused: refusing it
+// would answer 503 to its browser on every request until it expired.
+type sessionCodec struct {
+	gob      bool
+	lifetime time.Duration // of a session started afresh
+	log      *slog.Logger
+}
 
 // Our form: sessionFormat, the deadline (a length byte and time.Time's binary form),
 // the number of values, then each value's key, kind and value. Lengths and numbers
@@ -32,7 +42,10 @@ const (
 
 var errSessionData = errors.New("session data is damaged")
 
-func (sessionCodec) Encode(deadline time.Time, values map[string]any) ([]byte, error) {
+func (c sessionCodec) Encode(deadline time.Time, values map[string]any) ([]byte, error) {
+	if c.gob {
+		return scs.GobCodec{}.Encode(deadline, values)
+	}
 	for _, v := range values {
 		switch v.(type) {
 		case string, int64:
@@ -64,7 +77,17 @@ func appendSessionString(b []byte, s string) []byte {
 	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
-func (sessionCodec) Decode(b []byte) (time.Time, map[string]any, error) {
+func (c sessionCodec) Decode(b []byte) (time.Time, map[string]any, error) {
+	deadline, values, err := decodeSession(b)
+	if err != nil {
+		c.log.Warn("session data could not be read; the session starts afresh", "err", err, "bytes", len(b))
+		return time.Now().Add(c.lifetime), map[string]any{}, nil
+	}
+	return deadline, values, nil
+}
+
+// decodeSession reads a session in our form or in gob's.
+func decodeSession(b []byte) (time.Time, map[string]any, error) {
 	if len(b) == 0 || b[0] != sessionFormat {
 		return scs.GobCodec{}.Decode(b)
 	}

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"bytes"
+	"log/slog"
 	"math"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -38,7 +41,7 @@ func TestSessionCodecKeepsWhatTheConsoleStores(t *testing.T) {
 		if b[0] != sessionFormat {
 			t.Errorf("%d values written by gob, want our form", len(values))
 		}
-		deadline, got, err := sessionCodec{}.Decode(b)
+		deadline, got, err := decodeSession(b)
 		if err != nil {
 			t.Fatalf("%d values: %v", len(values), err)
 		}
@@ -59,7 +62,7 @@ func TestSessionCodecReadsSessionsSavedByGob(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		deadline, got, err := sessionCodec{}.Decode(b)
+		deadline, got, err := decodeSession(b)
 		if err != nil {
 			t.Fatalf("%d values: %v", len(values), err)
 		}
@@ -78,9 +81,39 @@ func TestSessionCodecWritesOtherTypesWithGob(t *testing.T) {
 	if b[0] == sessionFormat {
 		t.Fatal("a bool, an int and a float written in our form, which holds only strings and int64s")
 	}
-	_, got, err := sessionCodec{}.Decode(b)
+	_, got, err := decodeSession(b)
 	if err != nil || !reflect.DeepEqual(got, values) {
 		t.Errorf("read back %v (%v), want %v", got, err, values)
+	}
+}
+
+// With -gob-sessions every session is written in gob, which consoles older than the
+// codec read, and still read back.
+func TestSessionCodecWritesGobWhenAsked(t *testing.T) {
+	values := consoleSessions[1]
+	b, err := sessionCodec{gob: true}.Encode(sessionDeadline, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, got, err := (scs.GobCodec{}).Decode(b); err != nil || !reflect.DeepEqual(got, values) {
+		t.Errorf("gob reads %v (%v), want %v", got, err, values)
+	}
+	if _, got, err := decodeSession(b); err != nil || !reflect.DeepEqual(got, values) {
+		t.Errorf("read back %v (%v), want %v", got, err, values)
+	}
+}
+
+// A session that cannot be read starts afresh, with a warning: refused, it would
+// answer 503 to its browser until it expired.
+func TestAnUnreadableSessionStartsAfresh(t *testing.T) {
+	var logs bytes.Buffer
+	c := sessionCodec{lifetime: time.Hour, log: slog.New(slog.NewTextHandler(&logs, nil))}
+	deadline, values, err := c.Decode([]byte{sessionFormat, 2, 9, 9, 0})
+	if err != nil || len(values) != 0 || time.Until(deadline) < 59*time.Minute {
+		t.Errorf("got %v %v %v, want an empty session with an hour to live", deadline, values, err)
+	}
+	if !strings.Contains(logs.String(), "session data could not be read") {
+		t.Errorf("no warning logged: %q", logs.String())
 	}
 }
 
@@ -91,7 +124,7 @@ func TestSessionCodecRefusesDamagedData(t *testing.T) {
 	}
 	// Cut anywhere after the format byte: never a session, never a panic.
 	for i := 1; i < len(b); i++ {
-		if _, v, err := (sessionCodec{}).Decode(b[:i]); err == nil {
+		if _, v, err := decodeSession(b[:i]); err == nil {
 			t.Fatalf("the first %d of %d bytes read as %v", i, len(b), v)
 		}
 	}
@@ -103,13 +136,25 @@ func TestSessionCodecRefusesDamagedData(t *testing.T) {
 	bad := map[string][]byte{
 		"a byte after the end": append(append([]byte{}, one...), 0),
 		"an unknown kind":      append(append(append([]byte{}, one[:kind]...), 'x'), one[kind+1:]...),
-		"a count of 2^60":      append(append([]byte{}, one[:2+one[1]]...), 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10),
 		"a bad deadline":       {sessionFormat, 2, 9, 9, 0},
 	}
 	for name, b := range bad {
-		if _, v, err := (sessionCodec{}).Decode(b); err == nil {
+		if _, v, err := decodeSession(b); err == nil {
 			t.Errorf("%s: read as %v", name, v)
 		}
+	}
+	// A count of a million values in a few bytes is refused before a map is made for
+	// them (about 80 MB).
+	huge := append(append([]byte{}, one[:2+one[1]]...), 0x80, 0x80, 0x40)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, v, err := decodeSession(huge)
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		t.Errorf("a count of a million read as %v", v)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("a count of a million in %d bytes allocated %d bytes", len(huge), n)
 	}
 }
 
@@ -123,7 +168,7 @@ func FuzzSessionCodec(f *testing.F) {
 		f.Add(g)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		deadline, values, err := sessionCodec{}.Decode(b)
+		deadline, values, err := decodeSession(b)
 		if err != nil || len(b) == 0 || b[0] != sessionFormat {
 			return
 		}
@@ -131,7 +176,7 @@ func FuzzSessionCodec(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d2, v2, err := sessionCodec{}.Decode(again)
+		d2, v2, err := decodeSession(again)
 		if err != nil || !d2.Equal(deadline) || !reflect.DeepEqual(v2, values) {
 			t.Fatalf("read %v %v, written and read again %v %v (%v)", deadline, values, d2, v2, err)
 		}

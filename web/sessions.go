@@ -1,26 +1,40 @@
 package web
 
 import (
+	"cmp"
+	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 )
 
+// SessionOptions are the choices of the session manager that the command line makes.
+type SessionOptions struct {
+	// Secure marks the cookie Secure, for a console served over TLS.
+	Secure bool
+	// Gob writes sessions in gob, the form of the consoles before the session codec,
+	// so that such consoles can still read them during a rolling upgrade or after a
+	// rollback. Sessions in either form are always read.
+	Gob bool
+	// Log hears of sessions that could not be read (nil: slog's default).
+	Log *slog.Logger
+}
+
 // NewSessions is the session manager of the purchase pages, its data in store (the
 // same database as the orders, so that sessions survive a restart and are shared by
-// every instance). secure marks the cookie Secure, for a console served over TLS.
-func NewSessions(store scs.Store, secure bool, onError func(http.ResponseWriter, *http.Request, error)) *scs.SessionManager {
+// every instance).
+func NewSessions(store scs.Store, o SessionOptions, onError func(http.ResponseWriter, *http.Request, error)) *scs.SessionManager {
 	m := scs.New()
 	m.Store = store
-	m.Codec = sessionCodec{}
 	m.Lifetime = 30 * 24 * time.Hour // "My orders" outlives a browser restart
+	m.Codec = sessionCodec{gob: o.Gob, lifetime: m.Lifetime, log: cmp.Or(o.Log, slog.Default())}
 	// No scs IdleTimeout: with one, scs saves every session on every request, an
 	// fsynced write per page view. renewIdle keeps the idle limit instead.
 	m.Cookie.Name = "console_session"
 	m.Cookie.HttpOnly = true
 	m.Cookie.SameSite = http.SameSiteLaxMode
-	m.Cookie.Secure = secure
+	m.Cookie.Secure = o.Secure
 	m.Cookie.Persist = true
 	m.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		onError(w, r, err)

@@ -106,7 +106,7 @@ func (c countingSessions) Commit(token string, b []byte, expiry time.Time) error
 // idleTestServer serves /put (puts a value), /get (reads it) and /age (makes the
 // session's last use eight days old) through the console's session middleware.
 func idleTestServer(t *testing.T, commits *int) http.Handler {
-	m := NewSessions(countingSessions{memstore.New(), commits}, false, func(w http.ResponseWriter, r *http.Request, err error) {
+	m := NewSessions(countingSessions{memstore.New(), commits}, SessionOptions{}, func(w http.ResponseWriter, r *http.Request, err error) {
 		t.Errorf("session error: %v", err)
 	})
 	s := &Server{sessions: m}
@@ -153,5 +153,26 @@ func TestASessionIdleForOverAWeekEnds(t *testing.T) {
 	do(h, http.MethodGet, "/age", cookie, nil)
 	if body := do(h, http.MethodGet, "/get", cookie, nil).Body.String(); body != "" {
 		t.Errorf("a session idle for eight days still holds %q", body)
+	}
+}
+
+// TestADamagedSessionStartsAfreshRatherThanRefusingItsBrowser: a stored session that
+// cannot be read (damaged, or written by a later console in a form this one does not
+// know) is a fresh session, not a 503 on every request until it expires.
+func TestADamagedSessionStartsAfreshRatherThanRefusingItsBrowser(t *testing.T) {
+	st := memstore.New()
+	if err := st.Commit("damagedtoken", []byte{0, 2, 9, 9, 0}, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	m := NewSessions(st, SessionOptions{Log: slog.New(slog.DiscardHandler)}, func(w http.ResponseWriter, r *http.Request, err error) {
+		t.Errorf("session error: %v", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	h := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "owner="+m.GetString(r.Context(), "owner"))
+	}))
+	w := do(h, http.MethodGet, "/", http.Header{"Cookie": {"console_session=damagedtoken"}}, nil)
+	if w.Code != http.StatusOK || w.Body.String() != "owner=" {
+		t.Errorf("%d %q, want 200 and an empty session", w.Code, w.Body.String())
 	}
 }

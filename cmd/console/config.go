@@ -25,6 +25,7 @@ type config struct {
 	pprof       bool   // serve net/http/pprof on the metrics listener
 	watchBook   bool   // reload the price book file when it changes, not only on SIGHUP
 	proxies     clientip.Proxies
+	gobSessions bool // write sessions as consoles before the session codec read them
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -42,6 +43,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.BoolVar(&cfg.watchBook, "watch-price-book", false, "reload the -price-book file when it changes, as well as on SIGHUP (env WATCH_PRICE_BOOK)")
 	fs.Var((*proxiesFlag)(&cfg.proxies), "trusted-proxies", "addresses or CIDR ranges of the load balancers in front, comma-separated; the client address their X-Forwarded-For gives is what the sign-in throttle counts by (env TRUSTED_PROXIES)")
 	fs.BoolVar(&cfg.secure, "secure-cookies", false, "mark cookies Secure, when the console is served over HTTPS (env SECURE_COOKIES)")
+	fs.BoolVar(&cfg.gobSessions, "gob-sessions", false, "write sessions in the form consoles before 2026-11-26 read, while such a console shares the database (env GOB_SESSIONS)")
 
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -66,6 +68,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		{"pprof", "PPROF"},
 		{"watch-price-book", "WATCH_PRICE_BOOK"},
 		{"trusted-proxies", "TRUSTED_PROXIES"},
+		{"gob-sessions", "GOB_SESSIONS"},
 	} {
 		if v := getenv(fe.env); v != "" && !given[fe.flag] {
 			if err := fs.Set(fe.flag, v); err != nil {

@@ -20,6 +20,7 @@ func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 		"METRICS_ADDR":    "127.0.0.1:9999",
 		"PPROF":           "true",
 		"TRUSTED_PROXIES": "10.0.0.0/8",
+		"GOB_SESSIONS":    "true",
 	}
 	envProxies, _ := clientip.Parse("10.0.0.0/8")
 	flagProxies, _ := clientip.Parse("192.0.2.7, 2001:db8::/32")
@@ -38,13 +39,13 @@ func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 			env:  fullEnv,
 			want: config{addr: "0.0.0.0:9000", dataDir: "/var/lib/console", databaseURL: "postgres://env",
 				priceBook: "/env/prices.json", logLevel: slog.LevelDebug, metricsAddr: "127.0.0.1:9999", pprof: true,
-				proxies: envProxies},
+				proxies: envProxies, gobSessions: true},
 		},
 		{
 			name: "flags over environment",
 			args: []string{"-addr", ":1", "-data", "/d", "-database-url", "postgres://flag",
 				"-price-book", "/flag.json", "-log-level", "ERROR", "-metrics-addr", "", "-pprof=false", "-watch-price-book",
-				"-trusted-proxies", "192.0.2.7, 2001:db8::/32"},
+				"-trusted-proxies", "192.0.2.7, 2001:db8::/32", "-gob-sessions=false"},
 			env: fullEnv,
 			want: config{addr: ":1", dataDir: "/d", databaseURL: "postgres://flag",
 				priceBook: "/flag.json", logLevel: slog.LevelError, watchBook: true, proxies: flagProxies},
@@ -55,7 +56,7 @@ func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 			env:  fullEnv,
 			want: config{addr: "0.0.0.0:9000", dataDir: "/var/lib/console", databaseURL: "postgres://env",
 				priceBook: "/env/prices.json", logLevel: slog.LevelWarn, metricsAddr: "127.0.0.1:9999", pprof: true,
-				proxies: envProxies},
+				proxies: envProxies, gobSessions: true},
 		},
 	}
 	for _, tt := range tests {

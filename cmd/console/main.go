@@ -121,7 +121,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	deps := handlers.Deps{Logger: log, Assets: assets, Book: book, Orders: st, Reps: st, Quotes: st, DB: st, Throttle: st, Metrics: met,
 		SecureCookies: cfg.secure, TrustedProxies: cfg.proxies}
-	sessions := web.NewSessions(st.SessionStore(), cfg.secure, func(w http.ResponseWriter, r *http.Request, err error) {
+	sessions := web.NewSessions(st.SessionStore(), web.SessionOptions{Secure: cfg.secure, Gob: cfg.gobSessions, Log: log}, func(w http.ResponseWriter, r *http.Request, err error) {
 		h.SessionError(w, r, err)
 	})
 	deps.Sessions = sessions
