@@ -54,10 +54,13 @@ func monthlyCalls(f form, credentials, days int64) (priced form, note, problem s
 	if msg != "" {
 		return f, "", capitalize(msg)
 	}
+	priced = form{q: cloneWith(f.q, "api_calls", strconv.FormatInt(monthly, 10)), defaults: f.defaults}
+	if u := f.value("api_calls_unit"); u == pricing.PerMonth || u == "" {
+		return priced, "Counted as " + views.Count(monthly) + " calls a month.", ""
+	}
 	if days <= 0 {
 		days = pricing.DefaultDays
 	}
-	priced = form{q: cloneWith(f.q, "api_calls", strconv.FormatInt(monthly, 10)), defaults: f.defaults}
 	return priced, "Counted as " + views.Count(monthly) + " calls a month (" + views.Count(days) + " days).", ""
 }
 

@@ -65,6 +65,8 @@ document.documentElement.classList.add("js");
     for (const part of doc.querySelectorAll("[data-swap][id]")) {
       const target = document.getElementById(part.id);
       if (!target) continue;
+      // A status line says only what changed: the same totals are not said again.
+      if (target.getAttribute("role") === "status" && target.textContent === part.textContent) continue;
       // Read the message before its nodes move into the page (which empties part).
       const invalid = part.textContent.trim() !== "";
       const focused = focusWithin(target);
