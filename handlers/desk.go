@@ -21,7 +21,7 @@ const deskPageSize = 25
 func (h *Handlers) Desk(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	v := views.Desk{Page: h.page(r, "Order desk", ""), Rep: rep(r).Email}
-	f, page, problem, _ := deskFilter(q)
+	f, page, problem, field := deskFilter(q)
 	users, err := h.reps.ListUsers(r.Context())
 	if err != nil {
 		h.storeError(w, r, "list reps", err)
@@ -29,7 +29,12 @@ func (h *Handlers) Desk(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Filters = h.deskFilters(q, users)
 	if problem != "" {
-		v.Problem = problem
+		v.Problem = "No orders are listed: correct the highlighted date."
+		for i := range v.Filters {
+			if v.Filters[i].Name == field {
+				v.Filters[i].Error = problem
+			}
+		}
 	} else {
 		orders, total, err := h.reps.ListOrders(r.Context(), f)
 		if err == nil && len(orders) == 0 && total > 0 {

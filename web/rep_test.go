@@ -302,6 +302,9 @@ func TestSignInRefusesWhenTheThrottleCannotBeRead(t *testing.T) {
 	}
 }
 
+// toInvalid finds the desk's To date marked invalid.
+var toInvalid = regexp.MustCompile(`<input[^>]* id="to"[^>]* aria-invalid="true"`)
+
 var deskRow = regexp.MustCompile(`href="/desk/orders/(ord_[a-z0-9]+)"`)
 
 func TestDeskListsFiltersAndChangesStatusWithAnAuditLog(t *testing.T) { forEachStore(t, testDesk) }
@@ -366,6 +369,10 @@ func testDesk(t *testing.T, databaseURL string) {
 		code, body, _ := rep.Get("/desk?" + query)
 		if code != http.StatusOK || (want != "" && !strings.Contains(body, want)) || (want == "" && strings.Contains(body, "form-problem")) {
 			t.Errorf("desk?%s: %d, want %q", query, code, want)
+		}
+		// The date at fault is marked, for a screen reader too.
+		if want != "" && !toInvalid.MatchString(body) {
+			t.Errorf("desk?%s: the To field is not marked invalid", query)
 		}
 	}
 	if _, body, _ := rep.Get("/api/v1/orders?to=bad"); !strings.Contains(body, `"field":"to"`) {
