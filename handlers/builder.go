@@ -104,6 +104,9 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 		lines = slices.Insert(lines, n+1, c)
 	}
 	v := h.builder(r, id, version, m, lines)
+	if (action == "add" || action == "dup") && len(lines) >= pricing.MaxItems && v.Problem == "" {
+		v.Problem = "A quote holds at most " + strconv.Itoa(pricing.MaxItems) + " lines: no line was added. Remove one first, or start another quote."
+	}
 	if action != "save" {
 		h.render(w, r, http.StatusOK, views.BuilderPage(v))
 		return

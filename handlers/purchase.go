@@ -39,6 +39,13 @@ const ownerKey = "owner"
 // purchasable maps a product of the estimators to its form fields.
 var purchasable = map[string][]string{pricing.ProductSSM: ssmFields, pricing.ProductKMS: kmsFields}
 
+// estimatorOnly are the estimator's inputs that an order does not carry (sizing from
+// needs, the old-billing comparison): the review's Back link keeps them, so that the
+// estimate comes back as it was left.
+var estimatorOnly = map[string][]string{
+	pricing.ProductSSM: {"needs", "needs_secrets", "needs_qps", "compare", "api_calls", "api_calls_unit"},
+}
+
 // PurchaseReview shows the review page for the estimator inputs in the URL.
 func (h *Handlers) PurchaseReview(w http.ResponseWriter, r *http.Request) {
 	product := r.PathValue("product")
@@ -132,8 +139,13 @@ func (h *Handlers) review(r *http.Request, product string, in url.Values) views.
 		v.Hidden = append(v.Hidden, views.Option{Value: name, Label: f.value(name)})
 		back.Set(name, f.value(name))
 	}
-	v.Back = "/" + product + "?" + back.Encode()
 	v.Again = "/purchase/" + product + "?" + back.Encode()
+	for _, name := range estimatorOnly[product] {
+		if s := in.Get(name); s != "" {
+			back.Set(name, s)
+		}
+	}
+	v.Back = "/" + product + "?" + back.Encode()
 
 	q, err := h.compute("purchase", h.bk(), pricing.Request{Items: []pricing.Item{item}})
 	switch {

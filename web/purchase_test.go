@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"html"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -335,5 +336,28 @@ func TestMyOrdersListsTheMostRecentAndSaysWhenThereAreMore(t *testing.T) {
 	}
 	if code, body, _ := b.Get("/orders/" + first); code != http.StatusOK || !strings.Contains(body, first) {
 		t.Errorf("the oldest order's own page: %d", code)
+	}
+}
+
+// TestBackFromTheReviewKeepsTheEstimate: the review's Back link returns to the
+// estimate as it was left, with the comparison and the sizing from needs that an
+// order does not carry.
+func TestBackFromTheReviewKeepsTheEstimate(t *testing.T) {
+	b := newBrowser(t, newPurchaseServer(t))
+	_, body, _ := b.Get("/purchase/ssm?region=ap-tokyo&credentials=2500&qps_units=2&billing=annual&term=1" +
+		"&compare=1&api_calls=60000&api_calls_unit=day&needs=1&needs_secrets=2500&needs_qps=1500")
+	back := regexp.MustCompile(`<a href="([^"]*)">Back to the estimate</a>`).FindStringSubmatch(body)
+	if back == nil {
+		t.Fatal("no Back to the estimate link")
+	}
+	u, err := url.Parse(html.UnescapeString(back[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"region": "ap-tokyo", "credentials": "2500", "compare": "1", "api_calls": "60000",
+		"api_calls_unit": "day", "needs": "1", "needs_secrets": "2500", "needs_qps": "1500"} {
+		if got := u.Query().Get(k); got != want {
+			t.Errorf("Back link %s: %s=%q, want %q", u, k, got, want)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -55,6 +56,16 @@ func testBuilder(t *testing.T, databaseURL string) {
 	form.Set("action", "dup:0")
 	if _, body, _ := rep.Post("/quotes/new", form, nil); strings.Count(body, `data-testid="builder-line"`) != 3 {
 		t.Error("duplicate a line")
+	}
+	full := builderForm("Acme KMS")
+	for i := 2; i < pricing.MaxItems; i++ {
+		full.Set("items."+strconv.Itoa(i)+".product", "kms")
+		full.Set("items."+strconv.Itoa(i)+".region", "ap-tokyo")
+	}
+	full.Set("action", "add:kms")
+	if _, body, _ := rep.Post("/quotes/new", full, nil); strings.Count(body, `data-testid="builder-line"`) != pricing.MaxItems ||
+		!strings.Contains(body, "A quote holds at most 50 lines: no line was added.") {
+		t.Error("adding a line to a full quote must say why nothing was added")
 	}
 	form.Set("action", "remove:1")
 	if _, body, _ := rep.Post("/quotes/new", form, nil); strings.Count(body, `data-testid="builder-line"`) != 1 {
