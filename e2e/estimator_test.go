@@ -274,3 +274,26 @@ func TestLiveQuoteKeepsTheKeyboardFocus(t *testing.T) {
 	keyboard(t, page).press("Enter")
 	wantReviewURL(t, page)
 }
+
+// TestTheStatusLineSaysOnlyWhatChanged: a refresh that leaves the totals as they were
+// (KMS costs the same in every region) does not make a screen reader say them again.
+func TestTheStatusLineSaysOnlyWhatChanged(t *testing.T) {
+	srv := startServer(t)
+	page := newPage(t, srv)
+	goTo(t, page, "/kms")
+	fill(t, page, "Customer managed keys", "20")
+	wantText(t, page.GetByRole("status"), "the spoken summary", "Quote updated: 36.54 USD a month.")
+	if _, err := page.Evaluate(`() => {
+		window.statusChanges = 0;
+		new MutationObserver(() => window.statusChanges++).observe(document.getElementById("quote-status"),
+			{ childList: true, characterData: true, subtree: true });
+	}`); err != nil {
+		t.Fatal(err)
+	}
+	choose(t, page, "Region", "Tokyo")
+	wantVisible(t, page.Locator(`tr.current a[href*="region=ap-tokyo"]`), "Tokyo as the current region after the refresh")
+	if n, err := page.Evaluate(`() => window.statusChanges`); err != nil || fmt.Sprint(n) != "0" {
+		t.Errorf("the status line changed %v times (%v) for the same totals, want 0", n, err)
+	}
+	wantText(t, page.GetByRole("status"), "the spoken summary after the refresh", "Quote updated: 36.54 USD a month.")
+}
