@@ -37,6 +37,8 @@ func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
 	wantVisible(t, rep.GetByRole("heading", playwright.PageGetByRoleOptions{Name: "Order desk"}), "the order desk")
 
 	goTo(t, rep, "/quotes/new")
+	// One Update totals button shows: the hidden default one for Enter does not.
+	wantCount(t, button(rep, "Update totals"), "visible Update totals buttons", 1)
 	fill(t, rep, "Quote name", "Acme two regions")
 	fill(t, rep, "Customer name", "Acme Ltd")
 	// Enter in a field submits the form with its first submit button, which must
