@@ -44,9 +44,13 @@ func TestPostgresOutageUnderOrderLoadLosesAndDuplicatesNothing(t *testing.T) {
 		c := testserver.NewClient(t, srv.URL)
 		clients = append(clients, c)
 		wg.Go(func() {
-			var cur *pendingOrder
+			// Each buyer holds a form beyond the one it posts, so that whenever the
+			// database goes, its next post meets the outage: with one form at a time,
+			// every buyer could be fetching its next review page (refused while the
+			// database is down) and none post during the outage.
+			var held []*pendingOrder // the first is posted; a failed one is posted again
 			for !stop.Load() {
-				if cur == nil {
+				if len(held) < 2 {
 					ctx, cancel := context.WithTimeout(context.Background(), 2*bound)
 					f, code, err := c.TryReviewForm(ctx, estimate+"&again=1")
 					cancel()
@@ -54,21 +58,26 @@ func TestPostgresOutageUnderOrderLoadLosesAndDuplicatesNothing(t *testing.T) {
 						mu.Lock()
 						reviews[code]++
 						mu.Unlock()
-						time.Sleep(50 * time.Millisecond)
+						if len(held) == 0 {
+							time.Sleep(50 * time.Millisecond)
+							continue
+						}
+					} else {
+						o := &pendingOrder{client: c, form: f, token: f.Get("token")}
+						held = append(held, o)
+						mu.Lock()
+						orders = append(orders, o)
+						mu.Unlock()
 						continue
 					}
-					cur = &pendingOrder{client: c, form: f, token: f.Get("token")}
-					mu.Lock()
-					orders = append(orders, cur)
-					mu.Unlock()
 				}
-				p := placeOnce(c, cur, 2*bound)
+				p := placeOnce(c, held[0], 2*bound)
 				mu.Lock()
 				posts = append(posts, p)
 				mu.Unlock()
 				if p.code == http.StatusSeeOther {
 					acked.Add(1)
-					cur = nil // the next order gets a new form; a failed one is posted again
+					held = held[1:]
 				} else {
 					time.Sleep(100 * time.Millisecond) // as a buyer would, after Retry-After or less
 				}
