@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"kmsconsole/pricing"
 	"kmsconsole/store"
@@ -145,14 +144,6 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 // builderLimits are the most characters each text field of a quote keeps: a quote's
 // name and customer are shown in lists, its notes on the customer's page.
 var builderLimits = map[string]int{"name": 200, "customer_name": 200, "notes": 2000}
-
-// tooLong says so when s has more than max characters.
-func tooLong(s string, max int) string {
-	if n := utf8.RuneCountInString(s); n > max {
-		return "Keep this to " + views.Count(int64(max)) + " characters; it has " + views.Count(int64(n)) + "."
-	}
-	return ""
-}
 
 // builder prices the lines and fills the builder page.
 func (h *Handlers) builder(r *http.Request, id string, version int, m meta, lines []builderLine) views.Builder {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"kmsconsole/views"
 )
 
 // accountIDProblem checks a Tencent Cloud account ID (UIN): digits only.
@@ -28,8 +30,15 @@ func contactNameProblem(s string) string {
 		return "Enter the name of the person to contact about this order."
 	case !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0:
 		return "The name has characters that cannot be used."
-	case utf8.RuneCountInString(s) > 100:
-		return "Use at most 100 characters."
+	}
+	return tooLong(s, 100)
+}
+
+// tooLong says so when s has more than max characters (not bytes: 100 Chinese
+// characters are 100), for a message at its field.
+func tooLong(s string, max int) string {
+	if n := utf8.RuneCountInString(s); n > max {
+		return "Keep this to " + views.Count(int64(max)) + " characters; it has " + views.Count(int64(n)) + "."
 	}
 	return ""
 }

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"kmsconsole/pricing"
 	"kmsconsole/store"
@@ -243,9 +242,8 @@ func (h *Handlers) SetOrderStatus(w http.ResponseWriter, r *http.Request) {
 		h.renderDeskOrder(w, r, http.StatusUnprocessableEntity, "", "Give a reason: it is recorded with the change.", "")
 		return
 	}
-	if n := utf8.RuneCountInString(reason); n > maxReason {
-		h.renderDeskOrder(w, r, http.StatusUnprocessableEntity, "",
-			"Keep the reason to "+strconv.Itoa(maxReason)+" characters; it has "+strconv.Itoa(n)+".", reason)
+	if msg := tooLong(reason, maxReason); msg != "" {
+		h.renderDeskOrder(w, r, http.StatusUnprocessableEntity, "", msg, reason)
 		return
 	}
 	_, err := h.reps.SetOrderStatus(r.Context(), r.PathValue("id"), to, rep(r).ID, reason)

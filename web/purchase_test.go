@@ -172,7 +172,7 @@ func TestBuyerFieldsAreValidated(t *testing.T) {
 		{"account_id", "12ab", "digits only"},
 		{"account_id", "123", "5 to 20 digits"},
 		{"contact_name", "", "Enter the name"},
-		{"contact_name", strings.Repeat("a", 101), "at most 100"},
+		{"contact_name", strings.Repeat("名", 101), "Keep this to 100 characters; it has 101."},
 		{"contact_email", "ada", "like name@example.com"},
 		{"contact_email", "Ada <ada@example.com>", "like name@example.com"},
 		{"token", "forged", "expired"},

@@ -387,7 +387,7 @@ func testDesk(t *testing.T, databaseURL string) {
 	}
 	code, body, _ := rep.Post(path, url.Values{"to": {"confirmed"}, "reason": {strings.Repeat("长", 501)}}, nil)
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-reason"`) ||
-		!strings.Contains(body, "Keep the reason to 500 characters; it has 501.") {
+		!strings.Contains(body, "Keep this to 500 characters; it has 501.") {
 		t.Errorf("501 characters: %d", code)
 	}
 	if code, _, _ := rep.Post(path, url.Values{"to": {"confirmed"}, "reason": {"payment received " + strings.Repeat("长", 480)}}, nil); code != http.StatusSeeOther {
