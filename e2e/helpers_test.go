@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/playwright-community/playwright-go"
 )
@@ -180,6 +181,20 @@ func (k keys) typeText(s string) {
 	}
 }
 
+// focused says whether loc has the focus. A live quote refresh can replace loc's
+// element between finding it and asking (the swap gives the focus to the new one):
+// the question is asked again then, rather than answered no.
+func (k keys) focused(loc playwright.Locator) bool {
+	for range 3 {
+		f, err := loc.Evaluate(`e => e === document.activeElement`, nil)
+		if err == nil {
+			return f == true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return false
+}
+
 // tabTo presses Tab until loc has focus, within max presses, and says where focus
 // went when it never gets there.
 func (k keys) tabTo(loc playwright.Locator, what string, max int) {
@@ -187,7 +202,7 @@ func (k keys) tabTo(loc playwright.Locator, what string, max int) {
 	var seen []string
 	for range max {
 		k.press("Tab")
-		if focused, err := loc.Evaluate(`e => e === document.activeElement`, nil); err == nil && focused == true {
+		if k.focused(loc) {
 			return
 		}
 		f, _ := k.page.Evaluate(`() => { const e = document.activeElement; return e ? e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + " " + (e.textContent || "").trim().slice(0, 20) : "" }`)
