@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"net/url"
 	"os/exec"
 	"strings"
 	"testing"
@@ -10,12 +11,9 @@ import (
 	"kmsconsole/internal/testserver"
 )
 
-// TestRepSharesAQuoteAndTheCustomerOrdersIt is journey 10: a rep signs in, builds a
-// two-region quote, saves it, and a customer opens the share link in a fresh browser
-// and orders from it.
 // signedInRep starts a console with one rep, rep@example.com, and signs them in on
 // a new page.
-func signedInRep(t *testing.T) (*server, playwright.Page) {
+func signedInRep(t *testing.T, opts ...pageOption) (*server, playwright.Page) {
 	t.Helper()
 	dir := t.TempDir()
 	add := exec.Command(consoleBin, "user", "add", "-email", "rep@example.com", "-data", dir)
@@ -24,7 +22,7 @@ func signedInRep(t *testing.T) (*server, playwright.Page) {
 		t.Fatalf("console user add: %v\n%s", err, out)
 	}
 	srv := startServer(t, testserver.DataDir(dir))
-	rep := newPage(t, srv)
+	rep := newPage(t, srv, opts...)
 	goTo(t, rep, "/signin")
 	fill(t, rep, "Email", "rep@example.com")
 	fill(t, rep, "Password", "correct horse battery staple")
@@ -32,6 +30,9 @@ func signedInRep(t *testing.T) (*server, playwright.Page) {
 	return srv, rep
 }
 
+// TestRepSharesAQuoteAndTheCustomerOrdersIt is journey 10: a rep signs in, builds a
+// two-region quote, saves it, and a customer opens the share link in a fresh browser
+// and orders from it.
 func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
 	srv, rep := signedInRep(t)
 	wantVisible(t, rep.GetByRole("heading", playwright.PageGetByRoleOptions{Name: "Order desk"}), "the order desk")
@@ -102,4 +103,47 @@ func TestBuilderSaysWhenTheRepIsSignedOut(t *testing.T) {
 	wantText(t, rep.GetByRole("status"), "the spoken note", want)
 	wantText(t, rep.Locator(".update-failed"), "the note over the quote", want)
 	wantValue(t, label(rep, "Quote name"), "the quote name", "Acme")
+}
+
+// TestBuilderRefusesToSaveOverAVersionSavedMeanwhile: a quote open in two tabs; the
+// second tab's save does not silently replace what the first saved. It is told who
+// saved which version, keeps what it typed, and saves on top once the rep says so.
+func TestBuilderRefusesToSaveOverAVersionSavedMeanwhile(t *testing.T) {
+	_, first := signedInRep(t, withBypassCSP()) // for axe
+	goTo(t, first, "/quotes/new")
+	fill(t, first, "Quote name", "Acme")
+	click(t, button(first, "Save version"), "Save version")
+	wantVisible(t, first.GetByTestId("saved"), "saved as version 1")
+	saved, err := url.Parse(first.URL())
+	if err != nil || !strings.HasPrefix(saved.Path, "/quotes/qte_") {
+		t.Fatalf("after the first save, at %s: %v", first.URL(), err)
+	}
+
+	second, err := first.Context().NewPage() // a second tab, signed in as the first
+
+	if err != nil {
+		t.Fatal(err)
+	}
+	goTo(t, second, saved.Path)
+	fill(t, first, "Customer name", "Acme Ltd")
+	click(t, button(first, "Save version"), "Save version in the first tab")
+	wantText(t, first.GetByTestId("saved"), "the first tab's save", "Saved as version 2.")
+
+	fill(t, second, "Notes", "Typed in the second tab")
+	click(t, button(second, "Save version"), "Save version in the second tab")
+	changed := second.GetByTestId("quote-changed")
+	wantVisible(t, changed, "the note that another version was saved")
+	if text, _ := changed.InnerText(); !strings.Contains(text, "rep@example.com saved version 2 at") ||
+		!strings.Contains(text, "save yours as version 3") {
+		t.Errorf("the note says %q", text)
+	}
+	wantValue(t, label(second, "Notes"), "the second tab's notes", "Typed in the second tab")
+	wantValue(t, label(second, "Customer name"), "the second tab's customer name", "")
+	wantVisible(t, second.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Compare them with version 2 (opens in a new tab)"}),
+		"the link to the version saved meanwhile")
+	screenshot(t, second, "rep-quote-changed-meanwhile")
+	axeAudit(t, second, "quote changed meanwhile")
+
+	click(t, button(second, "Save version"), "Save version again")
+	wantText(t, second.GetByTestId("saved"), "the second tab's save", "Saved as version 3.")
 }

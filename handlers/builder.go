@@ -15,7 +15,7 @@ import (
 
 // Quotes is what the quote builder and the share links need of the store.
 type Quotes interface {
-	SaveQuote(ctx context.Context, id string, v store.QuoteVersion) (store.SavedQuote, store.QuoteVersion, error)
+	SaveQuote(ctx context.Context, id string, after int, v store.QuoteVersion) (store.SavedQuote, store.QuoteVersion, error)
 	SavedQuote(ctx context.Context, id string) (store.SavedQuote, error)
 	QuoteVersionAt(ctx context.Context, id string, version int) (store.QuoteVersion, error)
 	QuoteVersions(ctx context.Context, id string) ([]store.QuoteVersion, error)
@@ -50,7 +50,7 @@ func (h *Handlers) NewQuote(w http.ResponseWriter, r *http.Request) {
 // EditQuote opens the builder on the latest version of a saved quote.
 func (h *Handlers) EditQuote(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	sq, ok := h.savedQuote(w, r, id)
+	_, ok := h.savedQuote(w, r, id)
 	if !ok {
 		return
 	}
@@ -60,7 +60,8 @@ func (h *Handlers) EditQuote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := meta{ver.Name, ver.CustomerName, ver.CustomerAccountID, ver.Notes}
-	v := h.builder(r, id, sq.Version, m, linesOf(ver.Request))
+	v := h.builder(r, id, ver.Version, m, linesOf(ver.Request))
+	v.After = ver.Version
 	v.Saved, _ = strconv.Atoi(r.URL.Query().Get("saved"))
 	h.render(w, r, http.StatusOK, views.BuilderPage(v))
 }
@@ -76,13 +77,16 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	version := 0
+	version, after := 0, 0
 	if id != "" {
 		sq, ok := h.savedQuote(w, r, id)
 		if !ok {
 			return
 		}
 		version = sq.Version
+		// The version the edit began from, kept by the form through its actions. A
+		// form without it (a page served before it was sent) saves after the latest.
+		after, _ = strconv.Atoi(r.PostForm.Get("after"))
 	}
 	f := r.PostForm
 	m := meta{strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("customer_name")),
@@ -103,6 +107,7 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 		lines = slices.Insert(lines, n+1, c)
 	}
 	v := h.builder(r, id, version, m, lines)
+	v.After = after
 	if (action == "add" || action == "dup") && len(lines) >= pricing.MaxItems && v.Problem == "" {
 		v.Problem = "A quote holds at most " + strconv.Itoa(pricing.MaxItems) + " lines: no line was added. Remove one first, or start another quote."
 	}
@@ -129,16 +134,38 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req := request(lines)
-	saved, ver, err := h.quotes.SaveQuote(r.Context(), id, store.QuoteVersion{
+	saved, ver, err := h.quotes.SaveQuote(r.Context(), id, after, store.QuoteVersion{
 		Request: req, PriceBookVersion: v.Quote.Quote.PriceBook.Version, Quote: *v.Quote.Quote, SavedBy: rep(r).ID,
 		Name: m.name, CustomerName: m.customer, CustomerAccountID: m.account, Notes: m.notes,
 	})
+	if errors.Is(err, store.ErrQuoteChanged) {
+		h.quoteChanged(w, r, id, m, lines)
+		return
+	}
 	if err != nil {
 		h.storeError(w, r, "save quote", err)
 		return
 	}
 	h.logger(r).Info("quote saved", "quote_id", saved.ID, "version", ver.Version, "rep", rep(r).ID)
 	http.Redirect(w, r, "/quotes/"+saved.ID+"?saved="+strconv.Itoa(ver.Version), http.StatusSeeOther)
+}
+
+// quoteChanged answers a save refused because another version was saved while the
+// rep edited: their form comes back as they left it, now following the latest
+// version, so that saving again (after comparing) keeps theirs on top of it.
+func (h *Handlers) quoteChanged(w http.ResponseWriter, r *http.Request, id string, m meta, lines []builderLine) {
+	sq, ok := h.savedQuote(w, r, id)
+	if !ok {
+		return
+	}
+	v := h.builder(r, id, sq.Version, m, lines)
+	v.After = sq.Version
+	v.Changed = views.VersionRow{Version: sq.Version, SavedBy: "Someone", SavedAt: sq.UpdatedAt}
+	if len(v.Versions) > 0 && v.Versions[0].Version == sq.Version {
+		v.Changed = v.Versions[0]
+	}
+	h.logger(r).Info("quote save refused: changed since the edit began", "quote_id", id, "latest", sq.Version, "rep", rep(r).ID)
+	h.render(w, r, http.StatusConflict, views.BuilderPage(v))
 }
 
 // builderLimits are the most characters each text field of a quote keeps: a quote's
@@ -207,7 +234,12 @@ func (h *Handlers) CreateShare(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, err := h.quotes.CreateShare(r.Context(), id, sq.Version, rep(r).ID); err != nil {
+	// The version the button named; the latest when the form does not say.
+	version, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil || version < 1 || version > sq.Version {
+		version = sq.Version
+	}
+	if _, err := h.quotes.CreateShare(r.Context(), id, version, rep(r).ID); err != nil {
 		h.storeError(w, r, "create share", err)
 		return
 	}

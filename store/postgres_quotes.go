@@ -19,7 +19,7 @@ const pgVersionColumns = `quote_id, version, price_book_version, saved_by, saved
 const pgSelectShare = `SELECT token, quote_id, version, created_by, created_at,
 	revoked_at, coalesce(revoked_by, '') FROM quote_shares`
 
-func (s *postgresStore) SaveQuote(ctx context.Context, id string, v QuoteVersion) (SavedQuote, QuoteVersion, error) {
+func (s *postgresStore) SaveQuote(ctx context.Context, id string, after int, v QuoteVersion) (SavedQuote, QuoteVersion, error) {
 	save, err := prepareSave(id, v, time.Now())
 	if err != nil {
 		return SavedQuote{}, QuoteVersion{}, err
@@ -36,13 +36,25 @@ func (s *postgresStore) SaveQuote(ctx context.Context, id string, v QuoteVersion
 			}
 		} else {
 			// The UPDATE takes the quote's row lock: a concurrent save waits for this
-			// one to commit, then re-reads the row and takes the next number.
+			// one to commit, then re-reads the row (and its version, for after) and
+			// takes the next number.
 			var err error
 			q, err = scanPgQuote(tx.QueryRow(ctx, `UPDATE quotes SET name = $1, customer_name = $2,
 				customer_account_id = $3, notes = $4, updated_at = $5, version = version + 1
-				WHERE id = $6 RETURNING id, name, customer_name, customer_account_id, notes, rep,
+				WHERE id = $6 AND ($7::integer = 0 OR version = $7::integer)
+				RETURNING id, name, customer_name, customer_account_id, notes, rep,
 				created_at, updated_at, version`,
-				v.Name, v.CustomerName, v.CustomerAccountID, v.Notes, v.SavedAt, id))
+				v.Name, v.CustomerName, v.CustomerAccountID, v.Notes, v.SavedAt, id, after))
+			if errors.Is(err, pgx.ErrNoRows) && after != 0 {
+				// Either no such quote, or a version after the edit's.
+				var exists bool
+				if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM quotes WHERE id = $1)`, id).Scan(&exists); err != nil {
+					return err
+				}
+				if exists {
+					return ErrQuoteChanged
+				}
+			}
 			if err != nil {
 				return err
 			}
@@ -57,6 +69,8 @@ func (s *postgresStore) SaveQuote(ctx context.Context, id string, v QuoteVersion
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return SavedQuote{}, QuoteVersion{}, ErrNotFound
+	case errors.Is(err, ErrQuoteChanged):
+		return SavedQuote{}, QuoteVersion{}, err
 	case pgErrCode(err) == pgForeignKeyViolation:
 		return SavedQuote{}, QuoteVersion{}, fmt.Errorf("%w: user %q does not exist", ErrInvalidQuote, v.SavedBy)
 	case err != nil:

@@ -18,7 +18,7 @@ const sqliteVersionColumns = `quote_id, version, price_book_version, saved_by, s
 const sqliteSelectShare = `SELECT token, quote_id, version, created_by, created_at,
 	coalesce(revoked_at, ''), coalesce(revoked_by, '') FROM quote_shares`
 
-func (s *sqliteStore) SaveQuote(ctx context.Context, id string, v QuoteVersion) (SavedQuote, QuoteVersion, error) {
+func (s *sqliteStore) SaveQuote(ctx context.Context, id string, after int, v QuoteVersion) (SavedQuote, QuoteVersion, error) {
 	save, err := prepareSave(id, v, time.Now())
 	if err != nil {
 		return SavedQuote{}, QuoteVersion{}, err
@@ -44,6 +44,9 @@ func (s *sqliteStore) SaveQuote(ctx context.Context, id string, v QuoteVersion) 
 		}
 		if err != nil {
 			return SavedQuote{}, QuoteVersion{}, wrapErr(ctx, "save quote", err)
+		}
+		if after != 0 && after != q.Version {
+			return SavedQuote{}, QuoteVersion{}, ErrQuoteChanged
 		}
 		v.Version = q.Version + 1
 		_, err = tx.ExecContext(ctx, `UPDATE quotes SET name = $1, customer_name = $2, customer_account_id = $3,

@@ -60,9 +60,11 @@ type Store interface {
 	// version of the quote id, and sets the quote's name, customer, notes, UpdatedAt
 	// and Version from it, in one transaction: concurrent saves of one quote get
 	// distinct, consecutive versions. It assigns v.QuoteID, Version and SavedAt.
-	// ErrNotFound for an unknown id; ErrInvalidQuote for a blank name or SavedBy, or
-	// a SavedBy that is not a user.
-	SaveQuote(ctx context.Context, id string, v QuoteVersion) (SavedQuote, QuoteVersion, error)
+	// after is the version the edit began from: when it is not 0 and another version
+	// has been saved since, nothing is saved and the error is ErrQuoteChanged (0 saves
+	// after whichever version is the latest). ErrNotFound for an unknown id;
+	// ErrInvalidQuote for a blank name or SavedBy, or a SavedBy that is not a user.
+	SaveQuote(ctx context.Context, id string, after int, v QuoteVersion) (SavedQuote, QuoteVersion, error)
 	// SavedQuote returns the quote, or ErrNotFound.
 	SavedQuote(ctx context.Context, id string) (SavedQuote, error)
 	// QuoteVersionAt returns one version with its request and snapshot; version 0 is
@@ -149,6 +151,9 @@ var (
 	// ErrInvalidQuote: a saved quote without a name, or a save, share or revocation
 	// without a user, or by a user who does not exist.
 	ErrInvalidQuote = errors.New("store: invalid quote")
+	// ErrQuoteChanged: SaveQuote was told the edit began from a version that is no
+	// longer the latest, so the save would undo another's changes unseen.
+	ErrQuoteChanged = errors.New("store: quote changed since the edit began")
 )
 
 // Open opens the database and brings its schema up to date. With an empty

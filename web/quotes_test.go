@@ -137,6 +137,65 @@ func testBuilder(t *testing.T, databaseURL string) {
 	}
 }
 
+func TestQuoteBuilderRefusesToSaveOverAVersionSavedMeanwhile(t *testing.T) {
+	forEachStore(t, testBuilderSaveAfterAnother)
+}
+
+// testBuilderSaveAfterAnother: two tabs open one quote; the second to save is told
+// about the first's version instead of silently saving over it, and keeps its form.
+func testBuilderSaveAfterAnother(t *testing.T, databaseURL string) {
+	srv, _ := repServerOn(t, databaseURL)
+	rep := testserver.NewClient(t, srv.URL)
+	signIn(t, rep, "rep@example.com", repPassword)
+	id, _ := saveQuote(t, rep, "/quotes/new", builderForm("Acme KMS"))
+	if _, body, _ := rep.Get("/quotes/" + id); !strings.Contains(body, `name="after" value="1"`) {
+		t.Fatal("the builder must send back the version the edit began from")
+	}
+	first := builderForm("Acme KMS")
+	first.Set("after", "1")
+	first.Set("items.0.customer_keys", "20")
+	if _, v := saveQuote(t, rep, "/quotes/"+id, first); v != "2" {
+		t.Fatalf("first tab saved version %s, want 2", v)
+	}
+
+	second := builderForm("Acme KMS")
+	second.Set("after", "1")
+	second.Set("notes", "From the second tab")
+	second.Set("action", "add:kms") // an action other than save keeps the form's version
+	_, body, _ := rep.Post("/quotes/"+id, second, nil)
+	if !strings.Contains(body, `name="after" value="1"`) {
+		t.Error("adding a line must not move the edit onto the latest version")
+	}
+	second.Set("action", "save")
+	code, body, _ := rep.Post("/quotes/"+id, second, nil)
+	if code != http.StatusConflict || !strings.Contains(body, `data-testid="quote-changed"`) ||
+		!strings.Contains(body, "rep@example.com saved version 2 at") || !strings.Contains(body, "save yours as version 3") ||
+		!strings.Contains(body, `href="/quotes/`+id+`/v/2"`) {
+		t.Fatalf("a save over a version saved meanwhile: %d, without the explanation", code)
+	}
+	if !strings.Contains(body, "From the second tab") || !strings.Contains(body, `name="after" value="2"`) {
+		t.Error("the refused form must come back as typed, now following version 2")
+	}
+	if _, body, _ := rep.Get("/quotes/" + id); strings.Contains(body, "/quotes/"+id+"/v/3") || !strings.Contains(body, `value="20"`) {
+		t.Error("the refused save must store nothing and leave version 2 the latest")
+	}
+	second.Set("after", "2")
+	if _, v := saveQuote(t, rep, "/quotes/"+id, second); v != "3" {
+		t.Errorf("saving again after seeing version 2 gave version %s, want 3", v)
+	}
+	// A form from before the field existed saves after the latest, as it used to.
+	old := builderForm("Acme KMS")
+	if _, v := saveQuote(t, rep, "/quotes/"+id, old); v != "4" {
+		t.Errorf("a form without the version saved version %s, want 4", v)
+	}
+
+	// The share button shares the version it names, even when a later one was saved.
+	rep.Post("/quotes/"+id+"/shares", url.Values{"version": {"2"}}, nil)
+	if _, body, _ := rep.Get("/quotes/" + id); !strings.Contains(body, "(version 2)") {
+		t.Error("the share link must be of the version its button named")
+	}
+}
+
 var shareLink = regexp.MustCompile(`href="(/s/[A-Za-z0-9_-]+)" data-testid="share-link"`)
 
 func TestSharedQuoteIsOrderedAndLinksBack(t *testing.T) { forEachStore(t, testShare) }

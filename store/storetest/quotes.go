@@ -16,7 +16,7 @@ import (
 
 func saveQuote(t *testing.T, s store.Store, id string, v store.QuoteVersion) (store.SavedQuote, store.QuoteVersion) {
 	t.Helper()
-	q, saved, err := s.SaveQuote(t.Context(), id, v)
+	q, saved, err := s.SaveQuote(t.Context(), id, 0, v)
 	if err != nil {
 		t.Fatalf("SaveQuote(%q): %v", id, err)
 	}
@@ -195,7 +195,7 @@ func testQuoteVersions(t *testing.T, db database) {
 		if _, err := s.QuoteVersions(t.Context(), id); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("QuoteVersions(%q): err = %v, want ErrNotFound", id, err)
 		}
-		if _, _, err := s.SaveQuote(t.Context(), id, SampleQuoteVersion(owner.ID)); !errors.Is(err, store.ErrNotFound) {
+		if _, _, err := s.SaveQuote(t.Context(), id, 0, SampleQuoteVersion(owner.ID)); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SaveQuote(%q): err = %v, want ErrNotFound", id, err)
 		}
 	}
@@ -223,7 +223,7 @@ func testQuoteNeedsNameAndUser(t *testing.T, db database) {
 	}
 	for name, v := range invalid {
 		for _, id := range []string{"", q.ID} {
-			if _, _, err := s.SaveQuote(t.Context(), id, v); !errors.Is(err, store.ErrInvalidQuote) {
+			if _, _, err := s.SaveQuote(t.Context(), id, 0, v); !errors.Is(err, store.ErrInvalidQuote) {
 				t.Errorf("%s, quote %q: err = %v, want ErrInvalidQuote", name, id, err)
 			}
 		}
@@ -253,7 +253,7 @@ func testConcurrentQuoteSaves(t *testing.T, db database) {
 			<-start
 			v := SampleQuoteVersion(rep.ID)
 			v.Notes = fmt.Sprintf("save %d", i)
-			_, got[i], errs[i] = s.SaveQuote(t.Context(), q.ID, v)
+			_, got[i], errs[i] = s.SaveQuote(t.Context(), q.ID, 0, v)
 		})
 	}
 	close(start)
@@ -291,6 +291,68 @@ func testConcurrentQuoteSaves(t *testing.T, db database) {
 		if v.Version != n+1-i {
 			t.Errorf("history[%d] is version %d, want %d", i, v.Version, n+1-i)
 		}
+	}
+}
+
+// testSaveAfterAnotherVersion: a save that began from a version no longer the latest
+// changes nothing, and of concurrent saves begun from one version exactly one lands.
+func testSaveAfterAnotherVersion(t *testing.T, db database) {
+	s := db.open(t)
+	rep := addUser(t, s, "rep@example.com")
+	q, _ := saveQuote(t, s, "", SampleQuoteVersion(rep.ID))
+	edit := func(notes string) store.QuoteVersion {
+		v := SampleQuoteVersion(rep.ID)
+		v.Notes = notes
+		return v
+	}
+	if _, v, err := s.SaveQuote(t.Context(), q.ID, 1, edit("from 1")); err != nil || v.Version != 2 {
+		t.Fatalf("save after version 1 = version %d, %v; want 2", v.Version, err)
+	}
+	before := savedQuote(t, s, q.ID)
+	for _, after := range []int{1, 3, -1} {
+		if _, _, err := s.SaveQuote(t.Context(), q.ID, after, edit("stale")); !errors.Is(err, store.ErrQuoteChanged) {
+			t.Errorf("save after version %d of 2: err = %v, want ErrQuoteChanged", after, err)
+		}
+	}
+	requireEqual(t, "after refused saves", before, savedQuote(t, s, q.ID))
+	if h, err := s.QuoteVersions(t.Context(), q.ID); err != nil || len(h) != 2 {
+		t.Errorf("after refused saves: %d versions, %v; want 2", len(h), err)
+	}
+	if _, v, err := s.SaveQuote(t.Context(), q.ID, 2, edit("from 2")); err != nil || v.Version != 3 {
+		t.Errorf("save after version 2 = version %d, %v; want 3", v.Version, err)
+	}
+	if _, v, err := s.SaveQuote(t.Context(), q.ID, 0, edit("unchecked")); err != nil || v.Version != 4 {
+		t.Errorf("save after 0 (the latest) = version %d, %v; want 4", v.Version, err)
+	}
+	if _, _, err := s.SaveQuote(t.Context(), "qte_aaaaaaaaaaaaaaaaaaaaaaaaaa", 1, edit("x")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("save after version 1 of an unknown quote: err = %v, want ErrNotFound", err)
+	}
+
+	const n = 8
+	var (
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+		errs  [n]error
+	)
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			_, _, errs[i] = s.SaveQuote(t.Context(), q.ID, 4, edit(fmt.Sprintf("race %d", i)))
+		})
+	}
+	close(start)
+	wg.Wait()
+	landed := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			landed++
+		case !errors.Is(err, store.ErrQuoteChanged):
+			t.Errorf("racing save %d: %v", i, err)
+		}
+	}
+	if latest := savedQuote(t, s, q.ID); landed != 1 || latest.Version != 5 {
+		t.Errorf("%d of %d saves begun from version 4 landed, quote at version %d; want 1 and 5", landed, n, latest.Version)
 	}
 }
 

@@ -58,6 +58,7 @@ func Run(t *testing.T, newDatabase NewDatabase) {
 		{"SavingAgainAddsTheNextVersionAndKeepsTheOld", testQuoteVersions},
 		{"AQuoteNeedsANameAndAUser", testQuoteNeedsNameAndUser},
 		{"ConcurrentSavesGetDistinctConsecutiveVersions", testConcurrentQuoteSaves},
+		{"SaveAfterAnotherVersionIsRefused", testSaveAfterAnotherVersion},
 		{"ListQuotesSearchesNameAndCustomerLiterally", testListQuotesSearch},
 		{"ListQuotesPagesWithATotal", testListQuotesPaging},
 		{"ShareLinkShowsItsVersionUntilRevoked", testShares},
