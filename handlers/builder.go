@@ -26,19 +26,44 @@ type Quotes interface {
 	RevokeShare(ctx context.Context, token, by string) error
 }
 
-// QuoteList lists the saved quotes, searchable by name and customer.
+// quotesPageSize is how many quotes the list shows a page.
+const quotesPageSize = 50
+
+// QuoteList lists the saved quotes, the latest changed first, paged, searchable by
+// name and customer.
 func (h *Handlers) QuoteList(w http.ResponseWriter, r *http.Request) {
-	search := strings.TrimSpace(r.URL.Query().Get("q"))
-	quotes, total, err := h.quotes.ListQuotes(r.Context(), search, 0, 100)
+	q := r.URL.Query()
+	search := strings.TrimSpace(q.Get("q"))
+	page, err := strconv.Atoi(q.Get("page"))
+	if err != nil || page < 1 {
+		page = 1
+	}
+	page = min(page, maxListPage) // no offset past what an int holds
+	offset := (page - 1) * quotesPageSize
+	quotes, total, err := h.quotes.ListQuotes(r.Context(), search, offset, quotesPageSize)
+	if err == nil && len(quotes) == 0 && total > 0 {
+		// A page past the last (a bookmark, a narrower search): the last page.
+		page = (total + quotesPageSize - 1) / quotesPageSize
+		offset = (page - 1) * quotesPageSize
+		quotes, total, err = h.quotes.ListQuotes(r.Context(), search, offset, quotesPageSize)
+	}
 	if err != nil {
 		h.storeError(w, r, "list quotes", err)
 		return
 	}
-	rows := make([]views.QuoteRow, 0, len(quotes))
-	for _, q := range quotes {
-		rows = append(rows, views.QuoteRow{ID: q.ID, Name: q.Name, Customer: q.CustomerName, Version: q.Version, Updated: q.UpdatedAt})
+	v := views.Quotes{Page: h.page(r, "Quotes", ""), Rep: rep(r).Email, Search: search, Total: total,
+		From: min(offset+1, total), To: offset + len(quotes)}
+	for _, sq := range quotes {
+		v.Rows = append(v.Rows, views.QuoteRow{ID: sq.ID, Name: sq.Name, Customer: sq.CustomerName, Version: sq.Version, Updated: sq.UpdatedAt})
 	}
-	h.render(w, r, http.StatusOK, views.QuotesPage(h.page(r, "Quotes", ""), rep(r).Email, search, rows, total))
+	link := func(p int) string { return "/quotes?" + cloneWith(q, "page", strconv.Itoa(p)).Encode() }
+	if page > 1 {
+		v.Prev = link(page - 1)
+	}
+	if v.To < total {
+		v.Next = link(page + 1)
+	}
+	h.render(w, r, http.StatusOK, views.QuotesPage(v))
 }
 
 // NewQuote opens the builder on one Secrets Manager line.

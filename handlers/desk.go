@@ -105,13 +105,13 @@ func deskFilter(q url.Values) (f store.OrderFilter, page int, problem, field str
 	if err != nil || page < 1 {
 		page = 1
 	}
-	page = min(page, maxDeskPage) // no offset past what an int holds
+	page = min(page, maxListPage) // no offset past what an int holds
 	f.Offset = (page - 1) * deskPageSize
 	return f, page, problem, field
 }
 
-// maxDeskPage bounds the page asked for; a page past the last shows the last.
-const maxDeskPage = 1_000_000
+// maxListPage bounds the page asked for; a page past the last shows the last.
+const maxListPage = 1_000_000
 
 // OrdersAPI is the order desk as JSON, for reps' scripts: the same filters as the
 // desk's query string.

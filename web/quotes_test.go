@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -193,6 +194,49 @@ func testBuilderSaveAfterAnother(t *testing.T, databaseURL string) {
 	rep.Post("/quotes/"+id+"/shares", url.Values{"version": {"2"}}, nil)
 	if _, body, _ := rep.Get("/quotes/" + id); !strings.Contains(body, "(version 2)") {
 		t.Error("the share link must be of the version its button named")
+	}
+}
+
+// TestQuoteListIsPaged: every saved quote can be reached from the list, not only the
+// latest few, and a page past the last shows the last.
+func TestQuoteListIsPaged(t *testing.T) {
+	srv, _ := repServer(t)
+	rep := testserver.NewClient(t, srv.URL)
+	signIn(t, rep, "rep@example.com", repPassword)
+	const n = 53 // a page of 50 and one of 3
+	var first string
+	for i := range n {
+		id, _ := saveQuote(t, rep, "/quotes/new", builderForm(fmt.Sprintf("Plan %02d", i)))
+		if i == 0 {
+			first = id
+		}
+	}
+	rowLink := regexp.MustCompile(`<td><a href="/quotes/(qte_[a-z0-9]+)">`)
+	rows := func(body string) int { return len(rowLink.FindAllString(body, -1)) }
+
+	_, body, _ := rep.Get("/quotes")
+	if rows(body) != 50 || !strings.Contains(body, "1 to 50 of 53 quotes") || strings.Contains(body, "/quotes/"+first+`"`) {
+		t.Errorf("page 1: %d rows; want the 50 latest, counted", rows(body))
+	}
+	if !strings.Contains(body, `href="/quotes?page=2" rel="next">Older quotes`) || strings.Contains(body, `rel="prev"`) {
+		t.Error("page 1 must link to page 2 only")
+	}
+	for _, page := range []string{"2", "3", "99999999999"} {
+		_, body, _ = rep.Get("/quotes?page=" + page)
+		if rows(body) != 3 || !strings.Contains(body, "51 to 53 of 53 quotes") || !strings.Contains(body, "/quotes/"+first+`"`) {
+			t.Errorf("page=%s: %d rows; want the last page's 3, with the first quote saved", page, rows(body))
+		}
+		if !strings.Contains(body, `href="/quotes?page=1" rel="prev">Newer quotes`) || strings.Contains(body, `rel="next"`) {
+			t.Errorf("page=%s must link back to page 1 only", page)
+		}
+	}
+	// A search keeps its words in the page links; one page needs no links.
+	_, body, _ = rep.Get("/quotes?q=Plan+0")
+	if rows(body) != 10 || !strings.Contains(body, "10 quotes, the latest changed first.") || strings.Contains(body, `class="pager"`) {
+		t.Errorf("a search of one page: %d rows", rows(body))
+	}
+	if _, body, _ = rep.Get("/quotes?q=Plan&page=2"); !strings.Contains(body, `href="/quotes?page=1&amp;q=Plan" rel="prev"`) {
+		t.Error("the page links must keep the search")
 	}
 }
 
