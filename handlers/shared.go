@@ -141,6 +141,7 @@ func (h *Handlers) SharedQuote(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(orderable.Items) > 0 {
 		v.Purchase = "/s/" + token + "/purchase"
+		v.LeftOut = len(ver.Request.Items) - len(orderable.Items)
 	}
 	h.render(w, r, http.StatusOK, views.SharedQuotePage(v))
 }

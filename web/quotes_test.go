@@ -240,6 +240,30 @@ func TestQuoteListIsPaged(t *testing.T) {
 	}
 }
 
+// TestSharedQuoteSaysTheOrderLeavesOldBillingOut: the shared quote's totals include
+// its old-billing lines, which an order never holds; the page says so by Purchase.
+func TestSharedQuoteSaysTheOrderLeavesOldBillingOut(t *testing.T) {
+	srv, _ := repServer(t)
+	rep := testserver.NewClient(t, srv.URL)
+	signIn(t, rep, "rep@example.com", repPassword)
+	form := builderForm("Acme with old billing")
+	for k, v := range map[string]string{"product": "ssm_legacy", "region": "ap-beijing", "credentials": "100", "api_calls": "60000"} {
+		form.Set("items.2."+k, v)
+	}
+	id, _ := saveQuote(t, rep, "/quotes/new", form)
+	rep.Post("/quotes/"+id+"/shares", url.Values{}, nil)
+	_, body, _ := rep.Get("/quotes/" + id)
+	m := shareLink.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no share link on the quote")
+	}
+	_, body, _ = testserver.NewClient(t, srv.URL).Get(m[1])
+	if !strings.Contains(body, "The old-billing line is for comparison only and is not ordered:") ||
+		!strings.Contains(body, m[1]+"/purchase") {
+		t.Error("the shared quote must say its order leaves the old-billing line out")
+	}
+}
+
 var shareLink = regexp.MustCompile(`href="(/s/[A-Za-z0-9_-]+)" data-testid="share-link"`)
 
 func TestSharedQuoteIsOrderedAndLinksBack(t *testing.T) { forEachStore(t, testShare) }
@@ -264,6 +288,9 @@ func testShare(t *testing.T, databaseURL string) {
 	}
 	if strings.Contains(body, `data-testid="prices-changed"`) {
 		t.Error("the price book has not changed")
+	}
+	if strings.Contains(body, `data-testid="purchase-leaves-out"`) {
+		t.Error("an order of this quote leaves nothing out")
 	}
 	order, err := customer.PlaceOrder(customer.ReviewFormAt(link + "/purchase"))
 	if err != nil {
