@@ -46,9 +46,17 @@ type RepSessions interface {
 // repKey holds, in the session, the ID of the signed-in rep.
 const repKey = "rep"
 
-// SignInPage shows the sign-in form.
+// signedOutKey holds, in the session, why the rep was signed out, until the sign-in
+// page has said it.
+const signedOutKey = "signed_out"
+
+// SignInPage shows the sign-in form, and why the rep was signed out when they were.
 func (h *Handlers) SignInPage(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, views.SignInPage(h.signInView(r, r.URL.Query().Get("next"))))
+	v := h.signInView(r, r.URL.Query().Get("next"))
+	if h.sessions.PopString(r.Context(), signedOutKey) == "disabled" {
+		v.Problem = "Your account has been disabled, so you were signed out. Ask whoever runs the console to enable it again."
+	}
+	h.render(w, r, http.StatusOK, views.SignInPage(v))
 }
 
 func (h *Handlers) signInView(r *http.Request, next string) views.SignIn {
@@ -152,6 +160,7 @@ func (h *Handlers) RequireRep(next http.Handler) http.Handler {
 			h.repRefused(w, r, http.StatusUnauthorized)
 		case u.Disabled:
 			h.sessions.Remove(r.Context(), repKey)
+			h.sessions.Put(r.Context(), signedOutKey, "disabled") // for the sign-in page to say why
 			h.repRefused(w, r, http.StatusForbidden)
 		default:
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), repCtxKey{}, u)))

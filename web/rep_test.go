@@ -453,4 +453,15 @@ func TestRepAPIAnswers401WithoutARepAnd403ForADisabledOne(t *testing.T) {
 	if code, _, h := rep.Get("/desk"); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/signin") {
 		t.Errorf("the disabled rep's pages: %d", code)
 	}
+	// The sign-in page they land on says why, once; nobody else is told.
+	const why = "Your account has been disabled, so you were signed out."
+	if _, body, _ := rep.Get("/signin?next=%2Fdesk"); !strings.Contains(body, why) {
+		t.Error("the sign-in page must tell a rep signed out for being disabled why")
+	}
+	if _, body, _ := rep.Get("/signin"); strings.Contains(body, why) {
+		t.Error("the reason is said once")
+	}
+	if _, body, _ := anon.Get("/signin"); strings.Contains(body, why) {
+		t.Error("only the disabled rep is told")
+	}
 }
