@@ -208,7 +208,7 @@ func parseCount(s string, f field) (int64, string) {
 		s = strings.NewReplacer(",", "", " ", "", "_", "").Replace(s)
 	}
 	if s == "" {
-		return 0, "must be a number"
+		return 0, "enter a number" // a form's blank field: it holds nothing to call "not a number"
 	}
 	max, atMost := f.max, f.tooBigMessage()
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {

@@ -140,6 +140,7 @@ func TestSSMBadInputShowsAMessageAndKeepsWhatWasTyped(t *testing.T) {
 		{"billing=annual&term=1000000000000000000", "term", "1, 2 or 3 years"},
 		{"billing=annual&term=-1", "term", "negative"},
 		{"needs=1&needs_secrets=10&needs_qps=6000000", "needs_qps", "at most 5,000,500 for 10 secrets"},
+		{"needs=1&needs_secrets=&needs_qps=100", "needs_secrets", "Enter a number"}, // blank: not "must be a number"
 		{"region=mars", "region", "not a region"},
 		{"compare=1&api_calls=-1", "api_calls", "negative"},
 	}
