@@ -80,7 +80,11 @@ func appendSessionString(b []byte, s string) []byte {
 func (c sessionCodec) Decode(b []byte) (time.Time, map[string]any, error) {
 	deadline, values, err := decodeSession(b)
 	if err != nil {
-		c.log.Warn("session data could not be read; the session starts afresh", "err", err, "bytes", len(b))
+		log := c.log
+		if log == nil { // the zero codec
+			log = slog.Default()
+		}
+		log.Warn("session data could not be read; the session starts afresh", "err", err, "bytes", len(b))
 		return time.Now().Add(c.lifetime), map[string]any{}, nil
 	}
 	return deadline, values, nil

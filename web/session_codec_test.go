@@ -115,6 +115,10 @@ func TestAnUnreadableSessionStartsAfresh(t *testing.T) {
 	if !strings.Contains(logs.String(), "session data could not be read") {
 		t.Errorf("no warning logged: %q", logs.String())
 	}
+	// The zero codec logs to the default logger rather than panic.
+	if _, values, err := (sessionCodec{}).Decode([]byte{sessionFormat, 2, 9, 9, 0}); err != nil || len(values) != 0 {
+		t.Errorf("the zero codec: %v %v, want an empty session", values, err)
+	}
 }
 
 func TestSessionCodecRefusesDamagedData(t *testing.T) {
