@@ -18,8 +18,15 @@ func TestLegacyQuotaWarnsFromTheThousandAndFirstCredential(t *testing.T) {
 	if q := mustQuote(t, legacy("ap-beijing", 1_000, 0)); hasNotice(q.Warnings, "legacy_quota_exceeded") {
 		t.Error("1,000 old-billing credentials in one region are within the account quota")
 	}
-	if q := mustQuote(t, legacy("ap-beijing", 1_001, 0)); !hasNotice(q.Warnings, "legacy_quota_exceeded") {
-		t.Error("1,001 old-billing credentials in one region exceed the account quota")
+	q := mustQuote(t, legacy("ap-beijing", 1_001, 0))
+	if !hasNotice(q.Warnings, "legacy_quota_exceeded") {
+		t.Fatal("1,001 old-billing credentials in one region exceed the account quota")
+	}
+	for _, w := range q.Warnings {
+		// The guide says what to do: a ticket, or the sales representative.
+		if w.Code == "legacy_quota_exceeded" && !strings.Contains(w.Text, "submit a ticket or contact sales") {
+			t.Errorf("the quota warning %q does not say how to get more", w.Text)
+		}
 	}
 }
 

@@ -98,7 +98,7 @@ func (b *Book) explain(q *Quote, a *accountUsage) {
 		q.Warnings = append(q.Warnings, n.legacyNotOrderable)
 		if a.legacyCredentials > b.Legacy.CredentialQuota {
 			q.Warnings = append(q.Warnings, Notice{"legacy_quota_exceeded", fmt.Sprintf(
-				"%s old-billing credentials exceed the quota of %s per account.",
+				"%s old-billing credentials exceed the quota of %s per account: more need a quota increase (submit a ticket or contact sales).",
 				count(a.legacyCredentials), count(b.Legacy.CredentialQuota))})
 		}
 	}
