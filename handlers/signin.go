@@ -53,10 +53,20 @@ const signedOutKey = "signed_out"
 // SignInPage shows the sign-in form, and why the rep was signed out when they were.
 func (h *Handlers) SignInPage(w http.ResponseWriter, r *http.Request) {
 	v := h.signInView(r, r.URL.Query().Get("next"))
-	if h.sessions.PopString(r.Context(), signedOutKey) == "disabled" {
+	// Said on a page the rep sees: not to a script's fetch that followed a redirect
+	// here (the builder's live totals), which would use it up unseen.
+	if navigation(r) && h.sessions.PopString(r.Context(), signedOutKey) == "disabled" {
 		v.Problem = "Your account has been disabled, so you were signed out. Ask whoever runs the console to enable it again."
 	}
 	h.render(w, r, http.StatusOK, views.SignInPage(v))
+}
+
+// navigation tells a page the browser is showing from a script's request: browsers
+// mark every request with Sec-Fetch-Mode; one without it (an old browser, a test
+// client) counts as a page.
+func navigation(r *http.Request) bool {
+	mode := r.Header.Get("Sec-Fetch-Mode")
+	return mode == "" || mode == "navigate"
 }
 
 func (h *Handlers) signInView(r *http.Request, next string) views.SignIn {
@@ -128,6 +138,7 @@ func (h *Handlers) SignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.sessions.Put(r.Context(), repKey, u.ID)
+	h.sessions.Remove(r.Context(), signedOutKey) // enabled again: the reason is old news
 	h.logger(r).Info("signed in", "rep", u.ID)
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
 }

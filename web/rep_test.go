@@ -453,8 +453,12 @@ func TestRepAPIAnswers401WithoutARepAnd403ForADisabledOne(t *testing.T) {
 	if code, _, h := rep.Get("/desk"); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/signin") {
 		t.Errorf("the disabled rep's pages: %d", code)
 	}
-	// The sign-in page they land on says why, once; nobody else is told.
+	// The sign-in page they land on says why, once; nobody else is told. A script's
+	// fetch that followed the redirect (the builder's live totals) does not use it up.
 	const why = "Your account has been disabled, so you were signed out."
+	if _, body, _ := rep.GetWith("/signin?next=%2Fquotes%2Fpreview", http.Header{"Sec-Fetch-Mode": {"cors"}}); strings.Contains(body, why) {
+		t.Error("a script's fetch of the sign-in page must not be told, nor use the reason up")
+	}
 	if _, body, _ := rep.Get("/signin?next=%2Fdesk"); !strings.Contains(body, why) {
 		t.Error("the sign-in page must tell a rep signed out for being disabled why")
 	}
@@ -463,5 +467,24 @@ func TestRepAPIAnswers401WithoutARepAnd403ForADisabledOne(t *testing.T) {
 	}
 	if _, body, _ := anon.Get("/signin"); strings.Contains(body, why) {
 		t.Error("only the disabled rep is told")
+	}
+	// Disabled while signed in, the reason kept but not yet shown, then enabled again
+	// and signed in: a later visit to the sign-in page says nothing old.
+	if err := st.SetUserDisabled(context.Background(), "rep@example.com", false); err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, rep, "rep@example.com", repPassword)
+	if err := st.SetUserDisabled(context.Background(), "rep@example.com", true); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := rep.Get("/desk"); code != http.StatusSeeOther {
+		t.Fatalf("the disabled rep's desk: %d", code)
+	}
+	if err := st.SetUserDisabled(context.Background(), "rep@example.com", false); err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, rep, "rep@example.com", repPassword)
+	if _, body, _ := rep.Get("/signin"); strings.Contains(body, why) {
+		t.Error("after signing in again, the old reason must be gone")
 	}
 }

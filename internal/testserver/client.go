@@ -38,6 +38,23 @@ func (c *Client) Get(path string) (int, string, http.Header) {
 	return read(c.t, resp)
 }
 
+// GetWith fetches path with extra headers.
+func (c *Client) GetWith(path string, header http.Header) (int, string, http.Header) {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.Base+path, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return read(c.t, resp)
+}
+
 // Post sends a form to path, with extra headers.
 func (c *Client) Post(path string, form url.Values, header http.Header) (int, string, http.Header) {
 	c.t.Helper()
