@@ -119,6 +119,7 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 	lines := readLines(f)
 	action, arg, _ := strings.Cut(f.Get("action"), ":")
 	n, _ := strconv.Atoi(arg)
+	full := (action == "add" || action == "dup") && len(lines) >= pricing.MaxItems // refused: no room
 	switch {
 	case action == "add" && len(lines) < pricing.MaxItems:
 		lines = append(lines, h.newLine(arg))
@@ -133,7 +134,7 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 	}
 	v := h.builder(r, id, version, m, lines)
 	v.After = after
-	if (action == "add" || action == "dup") && len(lines) >= pricing.MaxItems && v.Problem == "" {
+	if full && v.Problem == "" {
 		v.Problem = "A quote holds at most " + strconv.Itoa(pricing.MaxItems) + " lines: no line was added. Remove one first, or start another quote."
 	}
 	if action != "save" {

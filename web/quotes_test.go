@@ -68,6 +68,16 @@ func testBuilder(t *testing.T, databaseURL string) {
 		!strings.Contains(body, "A quote holds at most 50 lines: no line was added.") {
 		t.Error("adding a line to a full quote must say why nothing was added")
 	}
+	// The 50th line is added, and nothing says otherwise.
+	full.Del("items.49.product")
+	full.Del("items.49.region")
+	for _, action := range []string{"add:kms", "dup:0"} {
+		full.Set("action", action)
+		if _, body, _ := rep.Post("/quotes/new", full, nil); strings.Count(body, `data-testid="builder-line"`) != pricing.MaxItems ||
+			strings.Contains(body, "no line was added") {
+			t.Errorf("%s on 49 lines must add the 50th without a word against it", action)
+		}
+	}
 	form.Set("action", "remove:1")
 	if _, body, _ := rep.Post("/quotes/new", form, nil); strings.Count(body, `data-testid="builder-line"`) != 1 {
 		t.Error("remove a line")
