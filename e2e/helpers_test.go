@@ -3,10 +3,12 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -268,4 +270,62 @@ func scrollWidth(t *testing.T, page playwright.Page) int {
 		t.Fatalf("scrollWidth: %T %v", w, w)
 	}
 	return n
+}
+
+// clickTwiceOnASlowLine clicks target, and again while the answer to the post it
+// sent (to a URL matching pattern) is held back: until a second post arrives, or for
+// a second and a half. (A plain dblclick does not show a double send: Chromium drops
+// the first submission before sending it.) The clicks are the mouse's own, as a
+// locator's click would wait for the page to navigate. It returns the count of posts.
+func clickTwiceOnASlowLine(t *testing.T, page playwright.Page, pattern string, target playwright.Locator) *atomic.Int32 {
+	t.Helper()
+	var posts atomic.Int32
+	first := make(chan struct{})  // the server has answered the first post
+	second := make(chan struct{}) // the second post is on its way
+	err := page.Route(pattern, func(r playwright.Route) {
+		if r.Request().Method() != http.MethodPost {
+			_ = r.Continue()
+			return
+		}
+		n := posts.Add(1)
+		if n == 2 {
+			close(second)
+		}
+		resp, err := r.Fetch(playwright.RouteFetchOptions{MaxRedirects: playwright.Int(0)})
+		if err != nil {
+			_ = r.Abort()
+			return
+		}
+		if n == 1 {
+			close(first)
+			select {
+			case <-second:
+			case <-time.After(1500 * time.Millisecond):
+			}
+		}
+		_ = r.Fulfill(playwright.RouteFulfillOptions{Response: resp}) // fails once the browser dropped it
+	})
+	if err != nil {
+		t.Fatalf("route: %v", err)
+	}
+	if err := target.ScrollIntoViewIfNeeded(); err != nil {
+		t.Fatal(err)
+	}
+	box, err := target.BoundingBox()
+	if err != nil || box == nil {
+		t.Fatalf("where is the button: %v", err)
+	}
+	x, y := box.X+box.Width/2, box.Y+box.Height/2
+	if err := page.Mouse().Click(x, y); err != nil {
+		t.Fatalf("click: %v", err)
+	}
+	select {
+	case <-first:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first click did not post")
+	}
+	if err := page.Mouse().Click(x, y); err != nil {
+		t.Fatalf("click a second time: %v", err)
+	}
+	return &posts
 }

@@ -147,3 +147,18 @@ func TestBuilderRefusesToSaveOverAVersionSavedMeanwhile(t *testing.T) {
 	click(t, button(second, "Save version"), "Save version again")
 	wantText(t, second.GetByTestId("saved"), "the second tab's save", "Saved as version 3.")
 }
+
+// TestDoubleClickOnSaveSavesOnce: a second click on Save version while the first
+// save is on its way sends nothing, so a new quote is not saved twice.
+func TestDoubleClickOnSaveSavesOnce(t *testing.T) {
+	_, rep := signedInRep(t)
+	goTo(t, rep, "/quotes/new")
+	fill(t, rep, "Quote name", "Clicked twice")
+	posts := clickTwiceOnASlowLine(t, rep, "**/quotes/new", button(rep, "Save version"))
+	wantVisible(t, rep.GetByTestId("saved"), "saved as version 1")
+	if n := posts.Load(); n != 1 {
+		t.Errorf("the browser posted the quote %d times, want 1", n)
+	}
+	goTo(t, rep, "/quotes")
+	wantCount(t, rep.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Clicked twice"}), "quotes saved", 1)
+}

@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -165,7 +167,7 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 		Name: m.name, CustomerName: m.customer, CustomerAccountID: m.account, Notes: m.notes,
 	})
 	if errors.Is(err, store.ErrQuoteChanged) {
-		h.quoteChanged(w, r, id, m, lines)
+		h.quoteChanged(w, r, id, after, m, lines)
 		return
 	}
 	if err != nil {
@@ -178,10 +180,17 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 
 // quoteChanged answers a save refused because another version was saved while the
 // rep edited: their form comes back as they left it, now following the latest
-// version, so that saving again (after comparing) keeps theirs on top of it.
-func (h *Handlers) quoteChanged(w http.ResponseWriter, r *http.Request, id string, m meta, lines []builderLine) {
+// version, so that saving again (after comparing) keeps theirs on top of it. A save
+// sent twice (a double click) finds its own first send as the latest version: that
+// is not another's change, and the answer is the first send's.
+func (h *Handlers) quoteChanged(w http.ResponseWriter, r *http.Request, id string, after int, m meta, lines []builderLine) {
 	sq, ok := h.savedQuote(w, r, id)
 	if !ok {
+		return
+	}
+	if latest, err := h.quotes.QuoteVersionAt(r.Context(), id, sq.Version); err == nil && latest.Version == after+1 &&
+		latest.SavedBy == rep(r).ID && sameSave(latest, m, request(lines)) {
+		http.Redirect(w, r, "/quotes/"+id+"?saved="+strconv.Itoa(latest.Version), http.StatusSeeOther)
 		return
 	}
 	v := h.builder(r, id, sq.Version, m, lines)
@@ -190,8 +199,19 @@ func (h *Handlers) quoteChanged(w http.ResponseWriter, r *http.Request, id strin
 	if len(v.Versions) > 0 && v.Versions[0].Version == sq.Version {
 		v.Changed = v.Versions[0]
 	}
-	h.logger(r).Info("quote save refused: changed since the edit began", "quote_id", id, "latest", sq.Version, "rep", rep(r).ID)
+	v.ChangedFrom = min(after+1, sq.Version)
+	h.logger(r).Info("quote save refused: changed since the edit began", "quote_id", id, "after", after, "latest", sq.Version, "rep", rep(r).ID)
 	h.render(w, r, http.StatusConflict, views.BuilderPage(v))
+}
+
+// sameSave tells whether version v holds what a save of m and req would store.
+func sameSave(v store.QuoteVersion, m meta, req pricing.Request) bool {
+	if v.Name != m.name || v.CustomerName != m.customer || v.CustomerAccountID != m.account || v.Notes != m.notes {
+		return false
+	}
+	saved, err1 := json.Marshal(v.Request)
+	sent, err2 := json.Marshal(req)
+	return err1 == nil && err2 == nil && bytes.Equal(saved, sent)
 }
 
 // builderLimits are the most characters each text field of a quote keeps: a quote's

@@ -168,6 +168,11 @@ func testBuilderSaveAfterAnother(t *testing.T, databaseURL string) {
 	if _, v := saveQuote(t, rep, "/quotes/"+id, first); v != "2" {
 		t.Fatalf("first tab saved version %s, want 2", v)
 	}
+	// The same save sent again (a double click) is not a change by someone else: it
+	// answers as the first send did, and saves nothing more.
+	if code, _, h := rep.Post("/quotes/"+id, first, nil); code != http.StatusSeeOther || h.Get("Location") != "/quotes/"+id+"?saved=2" {
+		t.Errorf("a save sent twice: %d %q, want the first send's answer", code, h.Get("Location"))
+	}
 
 	second := builderForm("Acme KMS")
 	second.Set("after", "1")
@@ -180,7 +185,7 @@ func testBuilderSaveAfterAnother(t *testing.T, databaseURL string) {
 	second.Set("action", "save")
 	code, body, _ := rep.Post("/quotes/"+id, second, nil)
 	if code != http.StatusConflict || !strings.Contains(body, `data-testid="quote-changed"`) ||
-		!strings.Contains(body, "rep@example.com saved version 2 at") || !strings.Contains(body, "save yours as version 3") ||
+		!regexp.MustCompile(`rep@example.com saved version 2 at 20\d\d-\d\d-\d\d \d\d:\d\d UTC`).MatchString(body) || !strings.Contains(body, "save yours as version 3") ||
 		!strings.Contains(body, `href="/quotes/`+id+`/v/2"`) {
 		t.Fatalf("a save over a version saved meanwhile: %d, without the explanation", code)
 	}
@@ -193,6 +198,14 @@ func testBuilderSaveAfterAnother(t *testing.T, databaseURL string) {
 	second.Set("after", "2")
 	if _, v := saveQuote(t, rep, "/quotes/"+id, second); v != "3" {
 		t.Errorf("saving again after seeing version 2 gave version %s, want 3", v)
+	}
+	// A tab left open since version 1: two versions came since, and it says so.
+	stale := builderForm("Acme KMS")
+	stale.Set("after", "1")
+	stale.Set("action", "save")
+	if code, body, _ := rep.Post("/quotes/"+id, stale, nil); code != http.StatusConflict ||
+		!strings.Contains(body, "Versions 2 to 3 were saved while you were editing, the latest by rep@example.com at ") {
+		t.Errorf("a save after two versions saved meanwhile: %d, without naming both", code)
 	}
 	// A form from before the field existed saves after the latest, as it used to.
 	old := builderForm("Acme KMS")

@@ -139,3 +139,19 @@ document.documentElement.classList.add("js");
     update();
   });
 })();
+
+// A form that posts is sent once: a second click while the first send is on its way
+// would save a quote twice, or change an order's status twice. A page restored from
+// the browser's back-forward cache can send it again.
+document.addEventListener("submit", function (e) {
+  const form = e.target;
+  if (e.defaultPrevented || form.method !== "post") return;
+  if (form.dataset.sending) {
+    e.preventDefault();
+    return;
+  }
+  form.dataset.sending = "1";
+});
+window.addEventListener("pageshow", function () {
+  for (const form of document.querySelectorAll("form[data-sending]")) delete form.dataset.sending;
+});
