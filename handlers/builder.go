@@ -273,17 +273,26 @@ func (h *Handlers) repEmail(r *http.Request, id string) string {
 	return id
 }
 
-// CreateShare makes a share link of a quote's latest version.
+// CreateShare makes a share link of the version its button named (the latest, from a
+// form that does not say).
 func (h *Handlers) CreateShare(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		h.formError(w, r, err)
+		return
+	}
 	id := r.PathValue("id")
 	sq, ok := h.savedQuote(w, r, id)
 	if !ok {
 		return
 	}
-	// The version the button named; the latest when the form does not say.
-	version, err := strconv.Atoi(r.PostFormValue("version"))
-	if err != nil || version < 1 || version > sq.Version {
-		version = sq.Version
+	version := sq.Version
+	if s := r.PostForm.Get("version"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > sq.Version {
+			h.BadRequest(w, r) // not a version of this quote: nothing to share
+			return
+		}
+		version = n
 	}
 	if _, err := h.quotes.CreateShare(r.Context(), id, version, rep(r).ID); err != nil {
 		h.storeError(w, r, "create share", err)

@@ -8,12 +8,17 @@ import (
 	"testing"
 )
 
-// The rules' edges, each priced on both sides: where a quota, a free tier, a
-// minimum or an input's bound starts to apply.
+// The rules' edges, each priced on both sides: where the old-billing quota, the KMS
+// free tier or an input's bound starts to apply. (The KMS key quota's edge, 200 and
+// 201 keys in a region, is in TestKMSQuotaIsSummedPerRegion.)
 
 func TestLegacyQuotaWarnsFromTheThousandAndFirstCredential(t *testing.T) {
 	if q := mustQuote(t, legacy("ap-beijing", 600, 0), legacy("ap-tokyo", 400, 0)); hasNotice(q.Warnings, "legacy_quota_exceeded") {
 		t.Error("1,000 old-billing credentials are within the account quota")
+	}
+	// The quota is the account's: credentials in every region count together.
+	if q := mustQuote(t, legacy("ap-beijing", 600, 0), legacy("ap-tokyo", 401, 0)); !hasNotice(q.Warnings, "legacy_quota_exceeded") {
+		t.Error("1,001 old-billing credentials across two regions exceed the account quota")
 	}
 	if q := mustQuote(t, legacy("ap-beijing", 1_000, 0)); hasNotice(q.Warnings, "legacy_quota_exceeded") {
 		t.Error("1,000 old-billing credentials in one region are within the account quota")

@@ -218,6 +218,14 @@ func testBuilderSaveAfterAnother(t *testing.T, databaseURL string) {
 	if _, body, _ := rep.Get("/quotes/" + id); !strings.Contains(body, "(version 2)") {
 		t.Error("the share link must be of the version its button named")
 	}
+	for _, version := range []string{"0", "5", "two"} {
+		if code, _, _ := rep.Post("/quotes/"+id+"/shares", url.Values{"version": {version}}, nil); code != http.StatusBadRequest {
+			t.Errorf("a share of version %q of a quote of 4: %d, want 400", version, code)
+		}
+	}
+	if _, body, _ := rep.Get("/quotes/" + id); strings.Count(body, `data-testid="share"`) != 1 {
+		t.Error("a refused share must make no link")
+	}
 }
 
 // TestQuoteListIsPaged: every saved quote can be reached from the list, not only the
@@ -269,21 +277,27 @@ func TestSharedQuoteSaysTheOrderLeavesOldBillingOut(t *testing.T) {
 	srv, _ := repServer(t)
 	rep := testserver.NewClient(t, srv.URL)
 	signIn(t, rep, "rep@example.com", repPassword)
-	form := builderForm("Acme with old billing")
-	for k, v := range map[string]string{"product": "ssm_legacy", "region": "ap-beijing", "credentials": "100", "api_calls": "60000"} {
-		form.Set("items.2."+k, v)
-	}
-	id, _ := saveQuote(t, rep, "/quotes/new", form)
-	rep.Post("/quotes/"+id+"/shares", url.Values{}, nil)
-	_, body, _ := rep.Get("/quotes/" + id)
-	m := shareLink.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatal("no share link on the quote")
-	}
-	_, body, _ = testserver.NewClient(t, srv.URL).Get(m[1])
-	if !strings.Contains(body, "The old-billing line is for comparison only and is not ordered:") ||
-		!strings.Contains(body, m[1]+"/purchase") {
-		t.Error("the shared quote must say its order leaves the old-billing line out")
+	for legacyLines, want := range map[int]string{
+		1: "The old-billing line is for comparison only and is not ordered:",
+		2: "The 2 old-billing lines are for comparison only and are not ordered:",
+	} {
+		form := builderForm(fmt.Sprintf("Acme with %d old-billing lines", legacyLines))
+		for i := range legacyLines {
+			for k, v := range map[string]string{"product": "ssm_legacy", "region": "ap-beijing", "credentials": "100", "api_calls": "60000"} {
+				form.Set(fmt.Sprintf("items.%d.%s", 2+i, k), v)
+			}
+		}
+		id, _ := saveQuote(t, rep, "/quotes/new", form)
+		rep.Post("/quotes/"+id+"/shares", url.Values{}, nil)
+		_, body, _ := rep.Get("/quotes/" + id)
+		m := shareLink.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatal("no share link on the quote")
+		}
+		_, body, _ = testserver.NewClient(t, srv.URL).Get(m[1])
+		if !strings.Contains(body, want) || !strings.Contains(body, m[1]+"/purchase") {
+			t.Errorf("%d old-billing lines: the shared quote must say %q", legacyLines, want)
+		}
 	}
 }
 
