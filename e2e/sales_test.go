@@ -67,6 +67,9 @@ func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
 	if err != nil || link == "" {
 		t.Fatalf("share link: %q %v", link, err)
 	}
+	// The link is shown whole, to paste into an email, with a button to copy it.
+	wantText(t, rep.GetByTestId("share-link").First(), "the share link as shown", srv.URL+link)
+	wantVisible(t, button(rep, "Copy link"), "the Copy link button")
 	screenshot(t, rep, "rep-quote-builder")
 
 	customer := newPage(t, srv)

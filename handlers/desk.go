@@ -62,6 +62,7 @@ func (h *Handlers) Desk(w http.ResponseWriter, r *http.Request) {
 				Rep: names[o.Rep],
 			})
 		}
+		v.Query = q.Encode()
 		link := func(p int) string {
 			c := cloneWith(q, "page", strconv.Itoa(p))
 			return "/desk?" + c.Encode()
@@ -183,6 +184,16 @@ func (h *Handlers) DeskOrder(w http.ResponseWriter, r *http.Request) {
 	h.renderDeskOrder(w, r, http.StatusOK, "", "", "")
 }
 
+// deskQuery is the desk's query string an order's page was reached with (from=),
+// re-encoded: it only ever follows "/desk?", so it can lead nowhere else.
+func deskQuery(from string) string {
+	q, err := url.ParseQuery(from)
+	if err != nil {
+		return ""
+	}
+	return q.Encode()
+}
+
 // maxReason is the longest reason for a status change, in characters.
 const maxReason = 500
 
@@ -218,8 +229,13 @@ func (h *Handlers) renderDeskOrder(w http.ResponseWriter, r *http.Request, statu
 	if t := pricing.TermsFor(o.Quote); t.Hash == o.TermsHash {
 		terms = &t
 	}
+	from := r.URL.Query().Get("from")
+	if r.Method == http.MethodPost {
+		from = r.PostForm.Get("from")
+	}
 	v := views.DeskOrder{
 		Page: h.page(r, "Order "+o.ID, ""), Order: o, Audit: audit, Problem: problem, Terms: terms,
+		Rep: rep(r).Email, Query: deskQuery(from), Done: r.URL.Query().Get("done"),
 		Reason: views.Field{Name: "reason", Label: "Reason", Value: reason, Error: reasonError,
 			Hint: "Recorded in the order's audit log; at most " + strconv.Itoa(maxReason) + " characters."},
 	}
@@ -246,16 +262,36 @@ func (h *Handlers) SetOrderStatus(w http.ResponseWriter, r *http.Request) {
 		h.renderDeskOrder(w, r, http.StatusUnprocessableEntity, "", msg, reason)
 		return
 	}
-	_, err := h.reps.SetOrderStatus(r.Context(), r.PathValue("id"), to, rep(r).ID, reason)
+	id := r.PathValue("id")
+	back := url.Values{"done": {to}}
+	if from := deskQuery(r.PostForm.Get("from")); from != "" {
+		back.Set("from", from)
+	}
+	done := "/desk/orders/" + id + "?" + back.Encode()
+	_, err := h.reps.SetOrderStatus(r.Context(), id, to, rep(r).ID, reason)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		h.NotFound(w, r)
+	case errors.Is(err, store.ErrBadTransition) && h.sameChangeDone(r, id, to, reason):
+		// The same change sent twice (a double click): the first did it.
+		http.Redirect(w, r, done, http.StatusSeeOther)
 	case errors.Is(err, store.ErrBadTransition):
 		h.renderDeskOrder(w, r, http.StatusConflict, "This order is no longer submitted: someone changed it first. Its status is shown below.", "", reason)
 	case err != nil:
 		h.storeError(w, r, "set order status", err)
 	default:
-		h.logger(r).Info("order status changed", "order_id", r.PathValue("id"), "to", to, "rep", rep(r).ID)
-		http.Redirect(w, r, "/desk/orders/"+r.PathValue("id"), http.StatusSeeOther)
+		h.logger(r).Info("order status changed", "order_id", id, "to", to, "rep", rep(r).ID)
+		http.Redirect(w, r, done, http.StatusSeeOther)
 	}
+}
+
+// sameChangeDone tells whether the order's last change is this one: to the same
+// status, by the same rep, for the same reason.
+func (h *Handlers) sameChangeDone(r *http.Request, id, to, reason string) bool {
+	audit, err := h.reps.OrderAudit(r.Context(), id)
+	if err != nil || len(audit) == 0 {
+		return false
+	}
+	last := audit[len(audit)-1]
+	return last.To == to && last.Actor == rep(r).ID && last.Reason == reason
 }

@@ -45,6 +45,7 @@ func (h *Handlers) QuoteVersionPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v := h.sharedView(r, ver)
 	v.Exports = "/quotes/" + ver.QuoteID + "/v/" + strconv.Itoa(ver.Version)
+	v.SignedIn, v.QuoteID = rep(r).Email, ver.QuoteID
 	h.render(w, r, http.StatusOK, views.SharedQuotePage(v))
 }
 

@@ -120,8 +120,15 @@ func testBuilder(t *testing.T, databaseURL string) {
 		!strings.Contains(body, `<td class="num">36.18</td>`) {
 		t.Errorf("the builder opens the latest version with the list of versions: %d", code)
 	}
-	if _, body, _ := rep.Get("/quotes/" + id + "/v/1"); !strings.Contains(body, "18.18") {
+	_, body, _ = rep.Get("/quotes/" + id + "/v/1")
+	if !strings.Contains(body, "18.18") {
 		t.Error("version 1 stays as it was saved")
+	}
+	// A rep's view of a version leads on: to its quote, the quotes, the desk.
+	for _, link := range []string{`<a href="/quotes/` + id + `">Open the quote in the builder</a>`, `href="/quotes">Quotes</a>`, `href="/desk">Order desk</a>`} {
+		if !strings.Contains(body, link) {
+			t.Errorf("a version's page lacks %s", link)
+		}
 	}
 	if _, body, _ := rep.Get("/quotes?q=acme"); !strings.Contains(body, "/quotes/"+id) {
 		t.Error("search by customer")
@@ -317,6 +324,9 @@ func testShare(t *testing.T, databaseURL string) {
 		t.Fatal("no share link on the quote")
 	}
 	link := m[1]
+	if !regexp.MustCompile(`aria-label="Revoke the link to version 1, made 20\d\d-\d\d-\d\d \d\d:\d\d UTC">Revoke</button>`).MatchString(body) {
+		t.Error("each Revoke button must say which link it revokes")
+	}
 
 	customer := testserver.NewClient(t, srv.URL)
 	code, body, _ := customer.Get(link)

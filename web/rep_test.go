@@ -305,7 +305,7 @@ func TestSignInRefusesWhenTheThrottleCannotBeRead(t *testing.T) {
 // toInvalid finds the desk's To date marked invalid.
 var toInvalid = regexp.MustCompile(`<input[^>]* id="to"[^>]* aria-invalid="true"`)
 
-var deskRow = regexp.MustCompile(`href="/desk/orders/(ord_[a-z0-9]+)"`)
+var deskRow = regexp.MustCompile(`href="/desk/orders/(ord_[a-z0-9]+)(?:\?from=[^"]*)?"`)
 
 func TestDeskListsFiltersAndChangesStatusWithAnAuditLog(t *testing.T) { forEachStore(t, testDesk) }
 
@@ -403,6 +403,21 @@ func testDesk(t *testing.T, databaseURL string) {
 	if code, _, _ := rep.Post(path, url.Values{"to": {"cancelled"}, "reason": {"changed mind"}}, nil); code != http.StatusConflict {
 		t.Errorf("cancelling a confirmed order: %d, want 409", code)
 	}
+	// The same confirmation sent again (a double click) is answered as the first was,
+	// not blamed on "someone"; another reason is a different change, refused.
+	code, _, h := rep.Post(path, url.Values{"to": {"confirmed"}, "reason": {"payment received " + strings.Repeat("长", 480)}}, nil)
+	if code != http.StatusSeeOther || h.Get("Location") != "/desk/orders/"+ids[0]+"?done=confirmed" {
+		t.Errorf("the same confirmation twice: %d %q", code, h.Get("Location"))
+	}
+	if code, _, _ := rep.Post(path, url.Values{"to": {"confirmed"}, "reason": {"another reason"}}, nil); code != http.StatusConflict {
+		t.Errorf("confirming a confirmed order for another reason: %d, want 409", code)
+	}
+	if _, body, _ := rep.Get("/desk/orders/" + ids[0] + "?done=confirmed"); !strings.Contains(body, `data-testid="status-changed">The order is confirmed.`) {
+		t.Error("the order page must say the change was made")
+	}
+	if _, body, _ := rep.Get("/desk/orders/" + ids[0] + "?done=cancelled"); strings.Contains(body, `data-testid="status-changed"`) {
+		t.Error("the page must not say a change that the order's status contradicts")
+	}
 	if got := listed("status=confirmed"); len(got) != 1 || got[0] != ids[0] {
 		t.Errorf("status=confirmed: %v", got)
 	}
@@ -415,8 +430,30 @@ func testDesk(t *testing.T, databaseURL string) {
 	if _, body, _ := buyer.Get("/orders/" + ids[1]); !strings.Contains(body, "activated once the order is confirmed") {
 		t.Error("a submitted KMS order must say it is activated once confirmed")
 	}
-	if code, _, _ := rep.Post("/desk/orders/"+ids[1]+"/status", url.Values{"to": {"cancelled"}, "reason": {"duplicate"}}, nil); code != http.StatusSeeOther {
-		t.Fatalf("cancel: %d", code)
+	// From a filtered page of the desk: the order's link, its Back link and the change
+	// keep the desk's filters, which lead nowhere but the desk.
+	_, body, _ = rep.Get("/desk?status=submitted&q=")
+	orderLink := `href="/desk/orders/` + ids[1] + `?from=q%3D%26status%3Dsubmitted"`
+	if !strings.Contains(body, orderLink) {
+		t.Errorf("the desk's link to an order must carry its filters: want %s", orderLink)
+	}
+	_, body, _ = rep.Get("/desk/orders/" + ids[1] + "?from=q%3D%26status%3Dsubmitted")
+	if !strings.Contains(body, `<a href="/desk?q=&amp;status=submitted">Back to the order desk</a>`) ||
+		!strings.Contains(body, `name="from" value="q=&amp;status=submitted"`) {
+		t.Error("the order page must lead back to the desk's filtered page")
+	}
+	for _, link := range []string{`href="/quotes">Quotes</a>`, `href="/desk">Order desk</a>`, "Sign out"} {
+		if !strings.Contains(body, link) {
+			t.Errorf("the order page's rep bar lacks %s", link)
+		}
+	}
+	if _, body, _ := rep.Get("/desk/orders/" + ids[1] + "?from=%2F%2Fevil.example%2F"); strings.Contains(body, "evil.example\">Back") ||
+		strings.Contains(body, `href="//evil.example`) {
+		t.Error("the Back link must stay on the desk")
+	}
+	code, _, h = rep.Post("/desk/orders/"+ids[1]+"/status", url.Values{"to": {"cancelled"}, "reason": {"duplicate"}, "from": {"q=&status=submitted"}}, nil)
+	if code != http.StatusSeeOther || h.Get("Location") != "/desk/orders/"+ids[1]+"?done=cancelled&from=q%3D%26status%3Dsubmitted" {
+		t.Fatalf("cancel: %d %q", code, h.Get("Location"))
 	}
 	_, body, _ = buyer.Get("/orders/" + ids[1])
 	if !strings.Contains(body, "This order was cancelled: nothing in it will be activated or billed.") || strings.Contains(body, "activated, billed monthly") {

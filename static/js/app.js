@@ -155,3 +155,23 @@ document.addEventListener("submit", function (e) {
 window.addEventListener("pageshow", function () {
   for (const form of document.querySelectorAll("form[data-sending]")) delete form.dataset.sending;
 });
+
+// A share link is shown whole (the page writes its path), to paste into an email, with
+// a button that copies it where the browser lets a page write to the clipboard.
+for (const link of document.querySelectorAll("a[data-share-link]")) {
+  link.textContent = link.href;
+  if (!navigator.clipboard) continue;
+  const copy = document.createElement("button");
+  copy.type = "button";
+  copy.className = "button-link";
+  copy.textContent = "Copy link";
+  copy.addEventListener("click", async function () {
+    try {
+      await navigator.clipboard.writeText(link.href);
+      copy.textContent = "Copied";
+    } catch (err) {
+      copy.textContent = "Copy failed: select the link and copy it";
+    }
+  });
+  link.after(" ", copy);
+}
