@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/playwright-community/playwright-go"
 
@@ -164,4 +165,45 @@ func TestDoubleClickOnSaveSavesOnce(t *testing.T) {
 	}
 	goTo(t, rep, "/quotes")
 	wantCount(t, rep.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Clicked twice"}), "quotes saved", 1)
+}
+
+// TestBuilderWarnsBeforeLeavingUnsavedChanges: a share link made from the builder
+// reloads the saved version, so with changes typed the browser asks first; staying
+// keeps them.
+func TestBuilderWarnsBeforeLeavingUnsavedChanges(t *testing.T) {
+	_, rep := signedInRep(t)
+	goTo(t, rep, "/quotes/new")
+	fill(t, rep, "Quote name", "Acme")
+	click(t, button(rep, "Save version"), "Save version")
+	wantVisible(t, rep.GetByTestId("saved"), "saved as version 1")
+
+	dialogs := make(chan string, 4)
+	answer := func(d playwright.Dialog) { _ = d.Dismiss() } // stay on the page
+	rep.OnDialog(func(d playwright.Dialog) {
+		dialogs <- d.Type()
+		answer(d)
+	})
+	fill(t, rep, "Customer name", "Not saved yet")
+	if err := button(rep, "Create a share link of version 1").Click(playwright.LocatorClickOptions{NoWaitAfter: playwright.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case typ := <-dialogs:
+		if typ != "beforeunload" {
+			t.Errorf("dialog %q, want beforeunload", typ)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("leaving with unsaved changes did not ask first")
+	}
+	wantValue(t, label(rep, "Customer name"), "the typed customer name, after staying", "Not saved yet")
+	wantCount(t, rep.GetByTestId("share-link"), "share links made", 0)
+
+	// Saved, the page is left without a question.
+	click(t, button(rep, "Save version"), "Save version")
+	wantVisible(t, rep.GetByTestId("saved"), "saved as version 2")
+	click(t, button(rep, "Create a share link of version 2"), "Create a share link")
+	wantCount(t, rep.GetByTestId("share-link"), "share links made", 1)
+	if len(dialogs) != 0 {
+		t.Errorf("%d questions after saving, want none", len(dialogs))
+	}
 }

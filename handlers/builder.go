@@ -135,7 +135,7 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 		lines = slices.Insert(lines, n+1, c)
 	}
 	v := h.builder(r, id, version, m, lines)
-	v.After = after
+	v.After, v.Unsaved = after, true // what the form sent, not what was saved
 	if full && v.Problem == "" {
 		v.Problem = "A quote holds at most " + strconv.Itoa(pricing.MaxItems) + " lines: no line was added. Remove one first, or start another quote."
 	}
@@ -194,7 +194,7 @@ func (h *Handlers) quoteChanged(w http.ResponseWriter, r *http.Request, id strin
 		return
 	}
 	v := h.builder(r, id, sq.Version, m, lines)
-	v.After = sq.Version
+	v.After, v.Unsaved = sq.Version, true
 	v.Changed = views.VersionRow{Version: sq.Version, SavedBy: "Someone", SavedAt: sq.UpdatedAt}
 	if len(v.Versions) > 0 && v.Versions[0].Version == sq.Version {
 		v.Changed = v.Versions[0]

@@ -175,3 +175,17 @@ for (const link of document.querySelectorAll("a[data-share-link]")) {
   });
   link.after(" ", copy);
 }
+
+// The quote builder warns before its page is left with changes not saved: by a link,
+// or by another form (a share link's), which would reload the saved version. The
+// server marks a page that already holds unsaved changes (after "Add a line").
+(function () {
+  const form = document.querySelector("form[data-warn-unsaved]");
+  if (!form) return;
+  let unsaved = form.hasAttribute("data-unsaved");
+  form.addEventListener("input", function () { unsaved = true; });
+  form.addEventListener("submit", function () { unsaved = false; });
+  window.addEventListener("beforeunload", function (e) {
+    if (unsaved) e.preventDefault();
+  });
+})();
