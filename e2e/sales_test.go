@@ -207,3 +207,35 @@ func TestBuilderWarnsBeforeLeavingUnsavedChanges(t *testing.T) {
 		t.Errorf("%d questions after saving, want none", len(dialogs))
 	}
 }
+
+// TestRepConfirmsAnOrderFromTheDesk: a customer orders; the rep finds the order on a
+// filtered desk, confirms it with a reason, is told so, and goes back to the same
+// filtered page, where the order has left the submitted ones.
+func TestRepConfirmsAnOrderFromTheDesk(t *testing.T) {
+	srv, rep := signedInRep(t, withBypassCSP()) // for axe
+	customer := newPage(t, srv)
+	goTo(t, customer, tokyoAnnualReview)
+	fillBuyer(t, customer)
+	tick(t, customer, acceptTerms)
+	click(t, button(customer, "Place order"), "Place order")
+	id := wantConfirmation(t, customer)
+
+	goTo(t, rep, "/desk?status=submitted")
+	axeAudit(t, rep, "the order desk")
+	screenshot(t, rep, "rep-desk")
+	click(t, rep.GetByRole("link", playwright.PageGetByRoleOptions{Name: id}), "the order on the desk")
+	wantText(t, rep.GetByTestId("order-status"), "the order's status", "submitted")
+	fill(t, rep, "Reason", "Payment received")
+	click(t, button(rep, "Confirm order"), "Confirm order")
+	wantText(t, rep.GetByTestId("status-changed"), "the note of the change", "The order is confirmed.")
+	wantText(t, rep.GetByTestId("order-status"), "the order's status", "confirmed")
+	wantVisible(t, rep.GetByRole("cell", playwright.PageGetByRoleOptions{Name: "Payment received"}), "the reason in the history")
+	axeAudit(t, rep, "a confirmed order")
+	screenshot(t, rep, "rep-desk-order-confirmed")
+
+	click(t, rep.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Back to the order desk"}), "Back to the order desk")
+	wantValue(t, label(rep, "Status"), "the desk's status filter, kept", "submitted")
+	wantVisible(t, rep.GetByTestId("desk-empty"), "no submitted order left")
+	click(t, rep.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Quotes", Exact: playwright.Bool(true)}), "Quotes")
+	wantVisible(t, rep.GetByRole("heading", playwright.PageGetByRoleOptions{Name: "Quotes"}), "the quotes list")
+}
