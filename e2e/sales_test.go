@@ -95,6 +95,7 @@ func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
 // TestBuilderSaysWhenTheRepIsSignedOut: when a rep's session ends while they edit a
 // quote, the live totals cannot be fetched (the preview sends them to sign in); the
 // page says so, and keeps what was typed, rather than leave the totals silently old.
+// Saving then saves nothing, and the form comes back as typed.
 func TestBuilderSaysWhenTheRepIsSignedOut(t *testing.T) {
 	_, rep := signedInRep(t)
 	goTo(t, rep, "/quotes/new")
@@ -107,6 +108,13 @@ func TestBuilderSaysWhenTheRepIsSignedOut(t *testing.T) {
 	wantText(t, rep.GetByRole("status"), "the spoken note", want)
 	wantText(t, rep.Locator(".update-failed"), "the note over the quote", want)
 	wantValue(t, label(rep, "Quote name"), "the quote name", "Acme")
+	// Saved anyway: nothing is saved, and the form comes back as typed.
+	click(t, button(rep, "Save version"), "Save version")
+	wantVisible(t, rep.GetByRole("heading", playwright.PageGetByRoleOptions{Name: "Quote not saved"}), "the page of a form sent signed out")
+	wantValue(t, label(rep, "Quote name"), "the quote name, sent signed out", "Acme")
+	wantValue(t, label(rep, "Customer name"), "the customer name, sent signed out", "Acme Ltd")
+	wantVisible(t, rep.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Sign in (opens in a new tab)"}), "the way to sign in again")
+	screenshot(t, rep, "rep-saved-signed-out")
 }
 
 // TestBuilderRefusesToSaveOverAVersionSavedMeanwhile: a quote open in two tabs; the

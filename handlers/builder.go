@@ -204,6 +204,28 @@ func (h *Handlers) quoteChanged(w http.ResponseWriter, r *http.Request, id strin
 	h.render(w, r, http.StatusConflict, views.BuilderPage(v))
 }
 
+// builderSignedOut answers a builder form sent without a signed-in rep: the form as
+// typed, priced from itself alone (nothing of the store is shown to a visitor without
+// a rep), with nothing saved and a way to sign in again, in another tab, then save.
+func (h *Handlers) builderSignedOut(w http.ResponseWriter, r *http.Request, status int) {
+	if err := r.ParseForm(); err != nil {
+		h.formError(w, r, err)
+		return
+	}
+	f := r.PostForm
+	m := meta{strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("customer_name")),
+		strings.TrimSpace(f.Get("customer_account_id")), strings.TrimSpace(f.Get("notes"))}
+	v := h.builder(r, "", 0, m, readLines(f))
+	v.Action, v.Unsaved, v.SignedOut = r.URL.Path, true, true
+	v.After, _ = strconv.Atoi(f.Get("after"))
+	v.Problem = "You are signed out, so nothing was saved. Sign in again in another tab, then choose Save version here: this page keeps what you typed."
+	v.SignInLink = status == http.StatusUnauthorized
+	if status == http.StatusForbidden {
+		v.Problem = "Your account has been disabled, so nothing was saved. Copy what you need from this page before leaving it."
+	}
+	h.render(w, r, status, views.BuilderPage(v))
+}
+
 // sameSave tells whether version v holds what a save of m and req would store.
 func sameSave(v store.QuoteVersion, m meta, req pricing.Request) bool {
 	if v.Name != m.name || v.CustomerName != m.customer || v.CustomerAccountID != m.account || v.Notes != m.notes {

@@ -157,6 +157,18 @@ func (h *Handlers) SignOut(w http.ResponseWriter, r *http.Request) {
 // in the request's context. Pages redirect to the sign-in page; the API answers 401
 // without a rep and 403 for a disabled one.
 func (h *Handlers) RequireRep(next http.Handler) http.Handler {
+	return h.requireRep(next, h.repRefused)
+}
+
+// RequireRepToSave is RequireRep for the quote builder's form: a rep whose session
+// ended after the page was served (signed out in another tab, or disabled) gets the
+// form back as typed, with the way to sign in again, instead of a redirect that
+// drops it.
+func (h *Handlers) RequireRepToSave(next http.Handler) http.Handler {
+	return h.requireRep(next, h.builderSignedOut)
+}
+
+func (h *Handlers) requireRep(next http.Handler, refuse func(http.ResponseWriter, *http.Request, int)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := h.sessions.GetString(r.Context(), repKey)
 		var u store.User
@@ -168,11 +180,11 @@ func (h *Handlers) RequireRep(next http.Handler) http.Handler {
 		case err != nil && !errors.Is(err, store.ErrUserNotFound):
 			h.storeError(w, r, "load rep", err)
 		case id == "" || err != nil:
-			h.repRefused(w, r, http.StatusUnauthorized)
+			refuse(w, r, http.StatusUnauthorized)
 		case u.Disabled:
 			h.sessions.Remove(r.Context(), repKey)
 			h.sessions.Put(r.Context(), signedOutKey, "disabled") // for the sign-in page to say why
-			h.repRefused(w, r, http.StatusForbidden)
+			refuse(w, r, http.StatusForbidden)
 		default:
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), repCtxKey{}, u)))
 		}

@@ -308,6 +308,47 @@ func TestSharedQuoteSaysTheOrderLeavesOldBillingOut(t *testing.T) {
 	}
 }
 
+// TestBuilderFormSentSignedOutComesBack: a rep signed out in another tab presses Save;
+// nothing is saved, and the form comes back as typed (with nothing of the store), to
+// be saved once they have signed in again.
+func TestBuilderFormSentSignedOutComesBack(t *testing.T) {
+	srv, st := repServer(t)
+	rep := testserver.NewClient(t, srv.URL)
+	signIn(t, rep, "rep@example.com", repPassword)
+	id, _ := saveQuote(t, rep, "/quotes/new", builderForm("Acme KMS"))
+	rep.Post("/signout", url.Values{}, nil)
+
+	form := builderForm("Acme KMS")
+	form.Set("after", "1")
+	form.Set("notes", "Typed while signed out")
+	form.Set("action", "save")
+	code, body, _ := rep.Post("/quotes/"+id, form, nil)
+	for _, want := range []string{"Quote not saved", "You are signed out, so nothing was saved.", `href="/signin" target="_blank"`,
+		"Typed while signed out", `name="after" value="1"`, `action="/quotes/` + id + `"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the form sent signed out: %d, without %q", code, want)
+		}
+	}
+	if code != http.StatusUnauthorized || strings.Contains(body, "/quotes/"+id+"/v/1") || strings.Contains(body, "Signed in as") {
+		t.Errorf("the form sent signed out: %d; it must show nothing of the store", code)
+	}
+	signIn(t, rep, "rep@example.com", repPassword)
+	if _, v := saveQuote(t, rep, "/quotes/"+id, form); v != "2" {
+		t.Errorf("saved after signing in again as version %s, want 2", v)
+	}
+
+	// Disabled meanwhile: nothing saved, the form shown to copy from, no sign-in link.
+	if err := st.SetUserDisabled(t.Context(), "rep@example.com", true); err != nil {
+		t.Fatal(err)
+	}
+	form.Set("after", "2")
+	code, body, _ = rep.Post("/quotes/"+id, form, nil)
+	if code != http.StatusForbidden || !strings.Contains(body, "Your account has been disabled, so nothing was saved.") ||
+		!strings.Contains(body, "Typed while signed out") || strings.Contains(body, `href="/signin" target="_blank"`) {
+		t.Errorf("the form sent by a rep disabled meanwhile: %d", code)
+	}
+}
+
 var shareLink = regexp.MustCompile(`href="(/s/[A-Za-z0-9_-]+)" data-testid="share-link"`)
 
 func TestSharedQuoteIsOrderedAndLinksBack(t *testing.T) { forEachStore(t, testShare) }

@@ -61,6 +61,9 @@ func (s *Server) routes() *chi.Mux {
 		r.Get("/signin", s.h.SignInPage)
 		r.Post("/signin", s.h.SignIn)
 		r.Post("/signout", s.h.SignOut)
+		// The builder's form: sent by a rep signed out since, it comes back as typed.
+		r.With(s.h.RequireRepToSave).Post("/quotes/new", s.h.PostQuote)
+		r.With(s.h.RequireRepToSave).Post("/quotes/{id}", s.h.PostQuote)
 		r.Group(func(r chi.Router) {
 			r.Use(s.h.RequireRep)
 			r.Get("/desk", s.h.Desk)
@@ -68,10 +71,8 @@ func (s *Server) routes() *chi.Mux {
 			r.Post("/desk/orders/{id}/status", s.h.SetOrderStatus)
 			r.Get("/quotes", s.h.QuoteList)
 			r.Get("/quotes/new", s.h.NewQuote)
-			r.Post("/quotes/new", s.h.PostQuote)
 			r.Get("/quotes/preview", s.h.QuotePreview)
 			r.Get("/quotes/{id}", s.h.EditQuote)
-			r.Post("/quotes/{id}", s.h.PostQuote)
 			r.Post("/quotes/{id}/shares", s.h.CreateShare)
 			r.Post("/quotes/{id}/shares/{token}/revoke", s.h.RevokeShare)
 			r.Get("/quotes/{id}/v/{version}", s.h.QuoteVersionPage)

@@ -296,8 +296,9 @@ var securityRoutes = map[string]routeCase{
 	"POST /orders": {as: callerAnyone, path: fixedPath("/orders"), form: func(_ *secFixture, c *testserver.Client) url.Values {
 		return c.ReviewForm(tokyoAnnual + "&again=1")
 	}, want: 303},
-	"POST /quotes/new":                        {as: callerRep, path: fixedPath("/quotes/new"), form: savedBuilderForm("Another quote"), want: 303},
-	"POST /quotes/{id}":                       {as: callerRep, path: quotePath(""), form: savedBuilderForm(markQuoteName), want: 303},
+	"POST /quotes/new": {as: callerRep, path: fixedPath("/quotes/new"), form: savedBuilderForm("Another quote"), want: 303},
+	// Not the stored name: refused, the form comes back as sent, and must show nothing stored.
+	"POST /quotes/{id}":                       {as: callerRep, path: quotePath(""), form: savedBuilderForm("Renamed quote"), want: 303},
 	"POST /quotes/{id}/shares":                {as: callerRep, path: quotePath("/shares"), want: 303},
 	"POST /quotes/{id}/shares/{token}/revoke": {as: callerRep, path: func(f *secFixture) string { return "/quotes/" + f.quote + "/shares/" + f.token + "/revoke" }, want: 303},
 	"POST /signin": {as: callerAnyone, path: fixedPath("/signin"), form: func(*secFixture, *testserver.Client) url.Values {
