@@ -233,9 +233,13 @@ func (h *Handlers) renderDeskOrder(w http.ResponseWriter, r *http.Request, statu
 	if r.Method == http.MethodPost {
 		from = r.PostForm.Get("from")
 	}
+	title, done := "Order "+o.ID, r.URL.Query().Get("done")
+	if done != "" && done == o.Status {
+		title = "Order " + o.ID + " " + done // the page's title is what a screen reader says first
+	}
 	v := views.DeskOrder{
-		Page: h.page(r, "Order "+o.ID, ""), Order: o, Audit: audit, Problem: problem, Terms: terms,
-		Rep: rep(r).Email, Query: deskQuery(from), Done: r.URL.Query().Get("done"),
+		Page: h.page(r, title, ""), Order: o, Audit: audit, Problem: problem, Terms: terms,
+		Rep: rep(r).Email, Query: deskQuery(from), Done: done,
 		Reason: views.Field{Name: "reason", Label: "Reason", Value: reason, Error: reasonError,
 			Hint: "Recorded in the order's audit log; at most " + strconv.Itoa(maxReason) + " characters."},
 	}
@@ -272,11 +276,24 @@ func (h *Handlers) SetOrderStatus(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		h.NotFound(w, r)
-	case errors.Is(err, store.ErrBadTransition) && h.sameChangeDone(r, id, to, reason):
-		// The same change sent twice (a double click): the first did it.
-		http.Redirect(w, r, done, http.StatusSeeOther)
 	case errors.Is(err, store.ErrBadTransition):
-		h.renderDeskOrder(w, r, http.StatusConflict, "This order is no longer submitted: someone changed it first. Its status is shown below.", "", reason)
+		last, ok := h.lastChange(r, id)
+		if ok && last.To == to && last.Actor == rep(r).ID && last.Reason == reason {
+			// The same change sent twice (a double click): the first did it.
+			http.Redirect(w, r, done, http.StatusSeeOther)
+			return
+		}
+		who := "Someone else"
+		if ok && last.Actor == rep(r).ID {
+			who = "You"
+		} else if ok {
+			who = h.repEmail(r, last.Actor)
+		}
+		msg := "This order is no longer submitted: its status is shown below."
+		if ok {
+			msg = who + " changed it to " + last.To + " at " + last.At.Format("2006-01-02 15:04 UTC") + ", so it is no longer submitted: its status is shown below."
+		}
+		h.renderDeskOrder(w, r, http.StatusConflict, msg, "", reason)
 	case err != nil:
 		h.storeError(w, r, "set order status", err)
 	default:
@@ -285,13 +302,11 @@ func (h *Handlers) SetOrderStatus(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// sameChangeDone tells whether the order's last change is this one: to the same
-// status, by the same rep, for the same reason.
-func (h *Handlers) sameChangeDone(r *http.Request, id, to, reason string) bool {
+// lastChange is the order's latest status change (false when none could be read).
+func (h *Handlers) lastChange(r *http.Request, id string) (store.AuditEntry, bool) {
 	audit, err := h.reps.OrderAudit(r.Context(), id)
 	if err != nil || len(audit) == 0 {
-		return false
+		return store.AuditEntry{}, false
 	}
-	last := audit[len(audit)-1]
-	return last.To == to && last.Actor == rep(r).ID && last.Reason == reason
+	return audit[len(audit)-1], true
 }

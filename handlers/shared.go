@@ -45,7 +45,10 @@ func (h *Handlers) QuoteVersionPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v := h.sharedView(r, ver)
 	v.Exports = "/quotes/" + ver.QuoteID + "/v/" + strconv.Itoa(ver.Version)
-	v.SignedIn, v.QuoteID = rep(r).Email, ver.QuoteID
+	v.SignedIn, v.QuoteID, v.Latest = rep(r).Email, ver.QuoteID, ver.Version
+	if sq, err := h.quotes.SavedQuote(r.Context(), ver.QuoteID); err == nil {
+		v.Latest = sq.Version
+	}
 	h.render(w, r, http.StatusOK, views.SharedQuotePage(v))
 }
 

@@ -125,7 +125,7 @@ func testBuilder(t *testing.T, databaseURL string) {
 		t.Error("version 1 stays as it was saved")
 	}
 	// A rep's view of a version leads on: to its quote, the quotes, the desk.
-	for _, link := range []string{`<a href="/quotes/` + id + `">Open the quote in the builder</a>`, `href="/quotes">Quotes</a>`, `href="/desk">Order desk</a>`} {
+	for _, link := range []string{`<a href="/quotes/` + id + `">Open the quote in the builder (at its latest version, 2)</a>`, `href="/quotes">Quotes</a>`, `href="/desk">Order desk</a>`} {
 		if !strings.Contains(body, link) {
 			t.Errorf("a version's page lacks %s", link)
 		}
@@ -166,8 +166,12 @@ func testBuilderSaveAfterAnother(t *testing.T, databaseURL string) {
 	rep := testserver.NewClient(t, srv.URL)
 	signIn(t, rep, "rep@example.com", repPassword)
 	id, _ := saveQuote(t, rep, "/quotes/new", builderForm("Acme KMS"))
-	if _, body, _ := rep.Get("/quotes/" + id); !strings.Contains(body, `name="after" value="1"`) {
+	_, body, _ := rep.Get("/quotes/" + id)
+	if !strings.Contains(body, `name="after" value="1"`) {
 		t.Fatal("the builder must send back the version the edit began from")
+	}
+	if strings.Contains(body, "data-unsaved") {
+		t.Error("the saved version, as opened, holds no unsaved changes")
 	}
 	first := builderForm("Acme KMS")
 	first.Set("after", "1")
@@ -185,9 +189,12 @@ func testBuilderSaveAfterAnother(t *testing.T, databaseURL string) {
 	second.Set("after", "1")
 	second.Set("notes", "From the second tab")
 	second.Set("action", "add:kms") // an action other than save keeps the form's version
-	_, body, _ := rep.Post("/quotes/"+id, second, nil)
+	_, body, _ = rep.Post("/quotes/"+id, second, nil)
 	if !strings.Contains(body, `name="after" value="1"`) {
 		t.Error("adding a line must not move the edit onto the latest version")
+	}
+	if !strings.Contains(body, "data-unsaved") {
+		t.Error("the form after adding a line holds unsaved changes, and must say so to the page script")
 	}
 	second.Set("action", "save")
 	code, body, _ := rep.Post("/quotes/"+id, second, nil)
@@ -349,7 +356,7 @@ func TestBuilderFormSentSignedOutComesBack(t *testing.T) {
 	}
 }
 
-var shareLink = regexp.MustCompile(`href="(/s/[A-Za-z0-9_-]+)" data-testid="share-link"`)
+var shareLink = regexp.MustCompile(`href="(/s/[A-Za-z0-9_-]+)"[^>]*data-testid="share-link"`)
 
 func TestSharedQuoteIsOrderedAndLinksBack(t *testing.T) { forEachStore(t, testShare) }
 
@@ -365,7 +372,10 @@ func testShare(t *testing.T, databaseURL string) {
 		t.Fatal("no share link on the quote")
 	}
 	link := m[1]
-	if !regexp.MustCompile(`aria-label="Revoke the link to version 1, made 20\d\d-\d\d-\d\d \d\d:\d\d UTC">Revoke</button>`).MatchString(body) {
+	// Each Revoke button says which link it revokes: its version, and the link itself.
+	token := strings.TrimPrefix(link, "/s/")
+	if !strings.Contains(body, `id="share-`+token+`"`) ||
+		!strings.Contains(body, `aria-label="Revoke the link to version 1" aria-describedby="share-`+token+`">Revoke</button>`) {
 		t.Error("each Revoke button must say which link it revokes")
 	}
 
@@ -392,7 +402,7 @@ func testShare(t *testing.T, databaseURL string) {
 	}
 
 	// A revoked link is gone, and orders nothing.
-	token := strings.TrimPrefix(link, "/s/")
+	// token: the link's, from above
 	pending := customer.ReviewFormAt(link + "/purchase?again=1")
 	rep.Post("/quotes/"+id+"/shares/"+token+"/revoke", url.Values{}, nil)
 	if code, body, _ := customer.Get(link); code != http.StatusNotFound || !strings.Contains(body, "has withdrawn the link") {

@@ -407,8 +407,10 @@ func testDesk(t *testing.T, databaseURL string) {
 			t.Errorf("the order page lacks %q", want)
 		}
 	}
-	if code, _, _ := rep.Post(path, url.Values{"to": {"cancelled"}, "reason": {"changed mind"}}, nil); code != http.StatusConflict {
-		t.Errorf("cancelling a confirmed order: %d, want 409", code)
+	// Changed already, by this rep: said so, with when; not blamed on someone else.
+	code, body, _ = rep.Post(path, url.Values{"to": {"cancelled"}, "reason": {"changed mind"}}, nil)
+	if code != http.StatusConflict || !regexp.MustCompile(`You changed it to confirmed at 20\d\d-\d\d-\d\d \d\d:\d\d UTC, so it is no longer submitted`).MatchString(body) {
+		t.Errorf("cancelling a confirmed order: %d, want 409 saying who confirmed it", code)
 	}
 	// The same confirmation sent again (a double click) is answered as the first was,
 	// not blamed on "someone"; another reason is a different change, refused.
@@ -454,9 +456,17 @@ func testDesk(t *testing.T, databaseURL string) {
 			t.Errorf("the order page's rep bar lacks %s", link)
 		}
 	}
-	if _, body, _ := rep.Get("/desk/orders/" + ids[1] + "?from=%2F%2Fevil.example%2F"); strings.Contains(body, "evil.example\">Back") ||
-		strings.Contains(body, `href="//evil.example`) {
-		t.Error("the Back link must stay on the desk")
+	// Whatever from holds, the Back link is the desk's, with from re-encoded as a query
+	// (or dropped when it is not one).
+	for from, want := range map[string]string{
+		"%2F%2Fevil.example%2F":         `href="/desk?%2F%2Fevil.example%2F="`,
+		"q%3D%22%3E%3Cscript%3E%23frag": `href="/desk?q=%22%3E%3Cscript%3E%23frag"`,
+		"q%3D%25zz":                     `href="/desk">Back`,
+		"a%3D1%3Bb%3D2":                 `href="/desk">Back`,
+	} {
+		if _, body, _ := rep.Get("/desk/orders/" + ids[1] + "?from=" + from); !strings.Contains(body, want) {
+			t.Errorf("from=%s: the Back link must be %s", from, want)
+		}
 	}
 	code, _, h = rep.Post("/desk/orders/"+ids[1]+"/status", url.Values{"to": {"cancelled"}, "reason": {"duplicate"}, "from": {"q=&status=submitted"}}, nil)
 	if code != http.StatusSeeOther || h.Get("Location") != "/desk/orders/"+ids[1]+"?done=cancelled&from=q%3D%26status%3Dsubmitted" {
@@ -530,5 +540,31 @@ func TestRepAPIAnswers401WithoutARepAnd403ForADisabledOne(t *testing.T) {
 	signIn(t, rep, "rep@example.com", repPassword)
 	if _, body, _ := rep.Get("/signin"); strings.Contains(body, why) {
 		t.Error("after signing in again, the old reason must be gone")
+	}
+}
+
+// TestDeskNamesTheRepWhoChangedTheOrderFirst: two reps on one order; the second to act
+// is told who changed it, and when.
+func TestDeskNamesTheRepWhoChangedTheOrderFirst(t *testing.T) {
+	srv, st := repServer(t)
+	if err := st.SetUserDisabled(context.Background(), "gone@example.com", false); err != nil {
+		t.Fatal(err)
+	}
+	first, second := testserver.NewClient(t, srv.URL), testserver.NewClient(t, srv.URL)
+	signIn(t, first, "rep@example.com", repPassword)
+	signIn(t, second, "gone@example.com", repPassword)
+	customer := testserver.NewClient(t, srv.URL)
+	id, err := customer.PlaceOrder(customer.ReviewForm(tokyoAnnual))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/desk/orders/" + id + "/status"
+	if code, _, _ := first.Post(path, url.Values{"to": {"confirmed"}, "reason": {"paid"}}, nil); code != http.StatusSeeOther {
+		t.Fatalf("the first rep confirms: %d", code)
+	}
+	// Even the same change, with the same reason: it was not this rep's.
+	code, body, _ := second.Post(path, url.Values{"to": {"confirmed"}, "reason": {"paid"}}, nil)
+	if code != http.StatusConflict || !strings.Contains(body, "rep@example.com changed it to confirmed at ") {
+		t.Errorf("the second rep's change: %d, want 409 naming the first rep", code)
 	}
 }

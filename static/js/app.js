@@ -140,52 +140,81 @@ document.documentElement.classList.add("js");
   });
 })();
 
-// A form that posts is sent once: a second click while the first send is on its way
-// would save a quote twice, or change an order's status twice. A page restored from
-// the browser's back-forward cache can send it again.
-document.addEventListener("submit", function (e) {
-  const form = e.target;
-  if (e.defaultPrevented || form.method !== "post") return;
-  if (form.dataset.sending) {
-    e.preventDefault();
-    return;
+// Leaving a page: a form that posts is sent once, and the quote builder asks before
+// its unsaved changes are left behind.
+//
+// A second click while a send is on its way would save a quote twice, or change an
+// order's status twice, so it sends nothing. A send that has not left the page after
+// ten seconds (the user stopped it, or the browser asked about unsaved changes and
+// the user chose to stay) may be sent again, as may a page restored from the
+// back-forward cache.
+//
+// The builder's form counts as unsaved once typed in, or when the server says so (a
+// page after "Add a line", or a refused save). Leaving by its own submit is saving
+// (or an action that keeps the form); leaving by a link or another form (a share
+// link's, which reloads the saved version) asks first.
+(function () {
+  const builder = document.querySelector("form[data-warn-unsaved]");
+  let unsaved = builder !== null && builder.hasAttribute("data-unsaved");
+  let leavingBy = null; // the form whose send is leaving the page
+  let timer = 0;
+
+  function stayed() {
+    for (const form of document.querySelectorAll("form[data-sending]")) delete form.dataset.sending;
+    leavingBy = null;
   }
-  form.dataset.sending = "1";
-});
-window.addEventListener("pageshow", function () {
-  for (const form of document.querySelectorAll("form[data-sending]")) delete form.dataset.sending;
-});
+
+  if (builder) builder.addEventListener("input", function () { unsaved = true; });
+  document.addEventListener("submit", function (e) {
+    const form = e.target;
+    if (e.defaultPrevented || form.method !== "post") return;
+    if (form.dataset.sending) {
+      e.preventDefault();
+      return;
+    }
+    form.dataset.sending = "1";
+    leavingBy = form;
+    clearTimeout(timer);
+    timer = setTimeout(stayed, 10000);
+  });
+  window.addEventListener("beforeunload", function (e) {
+    if (!unsaved || (builder && leavingBy === builder)) return;
+    e.preventDefault();
+    e.returnValue = ""; // what browsers before Chrome 119 ask for
+    setTimeout(stayed, 0); // runs only if the user chose to stay
+  });
+  window.addEventListener("pageshow", stayed);
+})();
 
 // A share link is shown whole (the page writes its path), to paste into an email, with
-// a button that copies it where the browser lets a page write to the clipboard.
-for (const link of document.querySelectorAll("a[data-share-link]")) {
-  link.textContent = link.href;
-  if (!navigator.clipboard) continue;
-  const copy = document.createElement("button");
-  copy.type = "button";
-  copy.className = "button-link";
-  copy.textContent = "Copy link";
-  copy.addEventListener("click", async function () {
-    try {
-      await navigator.clipboard.writeText(link.href);
-      copy.textContent = "Copied";
-    } catch (err) {
-      copy.textContent = "Copy failed: select the link and copy it";
-    }
-  });
-  link.after(" ", copy);
-}
-
-// The quote builder warns before its page is left with changes not saved: by a link,
-// or by another form (a share link's), which would reload the saved version. The
-// server marks a page that already holds unsaved changes (after "Add a line").
+// a button that copies it where the browser lets a page write to the clipboard. The
+// page's status line says what happened.
 (function () {
-  const form = document.querySelector("form[data-warn-unsaved]");
-  if (!form) return;
-  let unsaved = form.hasAttribute("data-unsaved");
-  form.addEventListener("input", function () { unsaved = true; });
-  form.addEventListener("submit", function () { unsaved = false; });
-  window.addEventListener("beforeunload", function (e) {
-    if (unsaved) e.preventDefault();
-  });
+  const status = document.getElementById("quote-status");
+  const buttons = [];
+  for (const link of document.querySelectorAll("a[data-share-link]")) {
+    link.textContent = link.href;
+    if (!navigator.clipboard) continue;
+    const copy = document.createElement("button");
+    copy.type = "button";
+    copy.className = "button-link";
+    copy.textContent = "Copy link";
+    copy.setAttribute("aria-label", "Copy the link to version " + link.dataset.version);
+    copy.addEventListener("click", async function () {
+      for (const b of buttons) b.textContent = "Copy link";
+      let said;
+      try {
+        await navigator.clipboard.writeText(link.href);
+        copy.textContent = "Copied";
+        said = "The link to version " + link.dataset.version + " is copied.";
+      } catch (err) {
+        said = "The link could not be copied: select it and copy it.";
+      }
+      if (status) status.textContent = said;
+    });
+    buttons.push(copy);
+    const revoke = link.parentElement.querySelector("form");
+    if (revoke) revoke.before(copy, " ");
+    else link.parentElement.append(" ", copy);
+  }
 })();
