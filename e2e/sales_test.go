@@ -73,7 +73,7 @@ func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
 	if err := rep.Context().GrantPermissions([]string{"clipboard-read", "clipboard-write"}); err != nil {
 		t.Fatal(err)
 	}
-	click(t, button(rep, "Copy the link to version 1"), "Copy link")
+	click(t, button(rep, "Copy link to version 1"), "Copy link")
 	wantText(t, rep.Locator("#quote-status"), "the status line after copying", "The link to version 1 is copied.")
 	if copied, err := rep.Evaluate(`() => navigator.clipboard.readText()`); err != nil || copied != srv.URL+link {
 		t.Errorf("the clipboard holds %v (%v), want %s", copied, err, srv.URL+link)
@@ -183,8 +183,8 @@ func TestDoubleClickOnSaveSavesOnce(t *testing.T) {
 }
 
 // TestBuilderWarnsBeforeLeavingUnsavedChanges: a share link made from the builder
-// reloads the saved version, so with changes typed the browser asks first; staying
-// keeps them.
+// reloads the saved version, and a link leaves the page, so with changes typed the
+// page asks first; staying keeps them, and asks again on the next try.
 func TestBuilderWarnsBeforeLeavingUnsavedChanges(t *testing.T) {
 	_, rep := signedInRep(t)
 	goTo(t, rep, "/quotes/new")
@@ -192,36 +192,38 @@ func TestBuilderWarnsBeforeLeavingUnsavedChanges(t *testing.T) {
 	click(t, button(rep, "Save version"), "Save version")
 	wantVisible(t, rep.GetByTestId("saved"), "saved as version 1")
 
-	dialogs := make(chan string, 4)
-	answer := func(d playwright.Dialog) { _ = d.Dismiss() } // stay on the page
+	dialogs := make(chan string, 8)
 	rep.OnDialog(func(d playwright.Dialog) {
 		dialogs <- d.Type()
-		answer(d)
+		_ = d.Dismiss() // stay on the page
 	})
+	asked := func(what, want string) {
+		t.Helper()
+		select {
+		case typ := <-dialogs:
+			if typ != want {
+				t.Errorf("%s: dialog %q, want %q", what, typ, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: leaving with unsaved changes did not ask first", what)
+		}
+	}
+	noClickWait := playwright.LocatorClickOptions{NoWaitAfter: playwright.Bool(true)}
 	fill(t, rep, "Customer name", "Not saved yet")
-	if err := button(rep, "Create a share link of version 1").Click(playwright.LocatorClickOptions{NoWaitAfter: playwright.Bool(true)}); err != nil {
+	share := button(rep, "Create a share link of version 1")
+	for _, try := range []string{"the share button", "the share button again, after staying"} {
+		if err := share.Click(noClickWait); err != nil {
+			t.Fatal(err)
+		}
+		asked(try, "confirm")
+	}
+	quotes := rep.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Quotes", Exact: playwright.Bool(true)})
+	if err := quotes.Click(noClickWait); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case typ := <-dialogs:
-		if typ != "beforeunload" {
-			t.Errorf("dialog %q, want beforeunload", typ)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("leaving with unsaved changes did not ask first")
-	}
+	asked("a link", "beforeunload")
 	wantValue(t, label(rep, "Customer name"), "the typed customer name, after staying", "Not saved yet")
 	wantCount(t, rep.GetByTestId("share-link"), "share links made", 0)
-	// Having stayed, the same button asks again (it is not left "sending").
-	if err := button(rep, "Create a share link of version 1").Click(playwright.LocatorClickOptions{NoWaitAfter: playwright.Bool(true)}); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-dialogs:
-	case <-time.After(5 * time.Second):
-		t.Fatal("a second try to leave after staying did not ask again")
-	}
-	wantValue(t, label(rep, "Customer name"), "the typed customer name, after staying twice", "Not saved yet")
 
 	// Saved, the page is left without a question.
 	click(t, button(rep, "Save version"), "Save version")
@@ -250,6 +252,18 @@ func TestRepConfirmsAnOrderFromTheDesk(t *testing.T) {
 	click(t, rep.GetByRole("link", playwright.PageGetByRoleOptions{Name: id}), "the order on the desk")
 	wantText(t, rep.GetByTestId("order-status"), "the order's status", "submitted")
 	fill(t, rep, "Reason", "Payment received")
+	// Enter in the reason confirms nothing: the rep chooses Confirm or Cancel.
+	if _, err := rep.Evaluate(`() => { window.beforeEnter = true }`); err != nil {
+		t.Fatal(err)
+	}
+	if err := label(rep, "Reason").Press("Enter"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond) // time enough for a submission to have begun
+	if stayed, err := rep.Evaluate(`() => window.beforeEnter === true`); err != nil || stayed != true {
+		t.Fatalf("Enter in the reason submitted the form (%v, %v)", stayed, err)
+	}
+	wantText(t, rep.GetByTestId("order-status"), "the order's status after Enter", "submitted")
 	click(t, button(rep, "Confirm order"), "Confirm order")
 	wantText(t, rep.GetByTestId("status-changed"), "the note of the change", "The order is confirmed.")
 	wantText(t, rep.GetByTestId("order-status"), "the order's status", "confirmed")

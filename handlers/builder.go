@@ -216,12 +216,13 @@ func (h *Handlers) builderSignedOut(w http.ResponseWriter, r *http.Request, stat
 	m := meta{strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("customer_name")),
 		strings.TrimSpace(f.Get("customer_account_id")), strings.TrimSpace(f.Get("notes"))}
 	v := h.builder(r, "", 0, m, readLines(f))
+	v.Page.Title = "Quote not saved"
 	v.Action, v.Unsaved, v.SignedOut = r.URL.Path, true, true
 	v.After, _ = strconv.Atoi(f.Get("after"))
-	v.Problem = "You are signed out, so nothing was saved. Sign in again in another tab, then choose Save version here: this page keeps what you typed."
+	v.Problem = "You are signed out, so nothing was saved or changed. Sign in again in another tab, then choose Save version here: this page keeps what you typed."
 	v.SignInLink = status == http.StatusUnauthorized
 	if status == http.StatusForbidden {
-		v.Problem = "Your account has been disabled, so nothing was saved. Copy what you need from this page before leaving it."
+		v.Problem = "Your account has been disabled, so nothing was saved or changed. Copy what you need from this page before leaving it."
 	}
 	h.render(w, r, status, views.BuilderPage(v))
 }

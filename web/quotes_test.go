@@ -330,7 +330,7 @@ func TestBuilderFormSentSignedOutComesBack(t *testing.T) {
 	form.Set("notes", "Typed while signed out")
 	form.Set("action", "save")
 	code, body, _ := rep.Post("/quotes/"+id, form, nil)
-	for _, want := range []string{"Quote not saved", "You are signed out, so nothing was saved.", `href="/signin" target="_blank"`,
+	for _, want := range []string{"<title>Quote not saved", "You are signed out, so nothing was saved or changed.", `href="/signin" target="_blank"`,
 		"Typed while signed out", `name="after" value="1"`, `action="/quotes/` + id + `"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the form sent signed out: %d, without %q", code, want)
@@ -350,7 +350,7 @@ func TestBuilderFormSentSignedOutComesBack(t *testing.T) {
 	}
 	form.Set("after", "2")
 	code, body, _ = rep.Post("/quotes/"+id, form, nil)
-	if code != http.StatusForbidden || !strings.Contains(body, "Your account has been disabled, so nothing was saved.") ||
+	if code != http.StatusForbidden || !strings.Contains(body, "Your account has been disabled, so nothing was saved or changed.") ||
 		!strings.Contains(body, "Typed while signed out") || strings.Contains(body, `href="/signin" target="_blank"`) {
 		t.Errorf("the form sent by a rep disabled meanwhile: %d", code)
 	}

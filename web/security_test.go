@@ -305,9 +305,11 @@ func TestOrderAndRepRoutesRefuseEveryoneElse(t *testing.T) {
 				t.Errorf("%s: %s = %d (Location %q), want 401, 403, 404 or a redirect to sign in",
 					route, who, code, h.Get("Location"))
 			}
-			data := allMarkers
+			// The fixture's data, and what only a rep sees of its quote: the share
+			// link's token and the versions' pages.
+			data := append([]string{f.token, "/quotes/" + f.quote + "/v/"}, allMarkers...)
 			if rc.data != nil {
-				data = append(rc.data(f), allMarkers...)
+				data = append(rc.data(f), data...)
 			}
 			for _, d := range data {
 				if strings.Contains(body, d) {

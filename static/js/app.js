@@ -144,25 +144,20 @@ document.documentElement.classList.add("js");
 // its unsaved changes are left behind.
 //
 // A second click while a send is on its way would save a quote twice, or change an
-// order's status twice, so it sends nothing. A send that has not left the page after
-// ten seconds (the user stopped it, or the browser asked about unsaved changes and
-// the user chose to stay) may be sent again, as may a page restored from the
-// back-forward cache.
+// order's status twice, so it sends nothing; a page restored from the back-forward
+// cache can send again. (A send the user stopped leaves its form unsent until the page
+// is reloaded.)
 //
 // The builder's form counts as unsaved once typed in, or when the server says so (a
-// page after "Add a line", or a refused save). Leaving by its own submit is saving
-// (or an action that keeps the form); leaving by a link or another form (a share
-// link's, which reloads the saved version) asks first.
+// page after "Add a line", or a refused save). Sending it is saving, or an action that
+// keeps the form. Sending another form (a share link's, which reloads the saved
+// version) asks first, in the submit itself, so that staying sends nothing; following
+// a link asks through the browser's own question on leaving. Once a send has left, a
+// later click or key press (a link during a slow save) asks again.
 (function () {
   const builder = document.querySelector("form[data-warn-unsaved]");
   let unsaved = builder !== null && builder.hasAttribute("data-unsaved");
-  let leavingBy = null; // the form whose send is leaving the page
-  let timer = 0;
-
-  function stayed() {
-    for (const form of document.querySelectorAll("form[data-sending]")) delete form.dataset.sending;
-    leavingBy = null;
-  }
+  let sent = false; // a send is leaving the page: the browser need not ask
 
   if (builder) builder.addEventListener("input", function () { unsaved = true; });
   document.addEventListener("submit", function (e) {
@@ -172,18 +167,28 @@ document.documentElement.classList.add("js");
       e.preventDefault();
       return;
     }
+    if (unsaved && form !== builder &&
+        !window.confirm("Leave this page? Your changes to the quote are not saved.")) {
+      e.preventDefault();
+      return;
+    }
     form.dataset.sending = "1";
-    leavingBy = form;
-    clearTimeout(timer);
-    timer = setTimeout(stayed, 10000);
+    sent = true;
   });
+  // Before a click or a key sends anything, it is a new step: the last send no longer
+  // speaks for it. (Capturing, so this runs before the submit it may cause.)
+  for (const type of ["pointerdown", "keydown"]) {
+    document.addEventListener(type, function () { sent = false; }, true);
+  }
   window.addEventListener("beforeunload", function (e) {
-    if (!unsaved || (builder && leavingBy === builder)) return;
+    if (!unsaved || sent) return;
     e.preventDefault();
     e.returnValue = ""; // what browsers before Chrome 119 ask for
-    setTimeout(stayed, 0); // runs only if the user chose to stay
   });
-  window.addEventListener("pageshow", stayed);
+  window.addEventListener("pageshow", function () {
+    for (const form of document.querySelectorAll("form[data-sending]")) delete form.dataset.sending;
+    sent = false;
+  });
 })();
 
 // A share link is shown whole (the page writes its path), to paste into an email, with
@@ -199,7 +204,7 @@ document.documentElement.classList.add("js");
     copy.type = "button";
     copy.className = "button-link";
     copy.textContent = "Copy link";
-    copy.setAttribute("aria-label", "Copy the link to version " + link.dataset.version);
+    copy.setAttribute("aria-label", "Copy link to version " + link.dataset.version);
     copy.addEventListener("click", async function () {
       for (const b of buttons) b.textContent = "Copy link";
       let said;
@@ -208,6 +213,7 @@ document.documentElement.classList.add("js");
         copy.textContent = "Copied";
         said = "The link to version " + link.dataset.version + " is copied.";
       } catch (err) {
+        copy.textContent = "Copy failed: select the link and copy it";
         said = "The link could not be copied: select it and copy it.";
       }
       if (status) status.textContent = said;
