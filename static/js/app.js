@@ -146,25 +146,39 @@ document.documentElement.classList.add("js");
 // A second click while a send is on its way would save a quote twice, or change an
 // order's status twice, so it sends nothing; a page restored from the back-forward
 // cache can send again. (A send the user stopped leaves its form unsent until the page
-// is reloaded.)
+// is reloaded.) A click with Ctrl, Cmd or Shift sends the form to another tab or
+// window: this page stays, and is neither asked about nor marked.
 //
 // The builder's form counts as unsaved once typed in, or when the server says so (a
 // page after "Add a line", or a refused save). Sending it is saving, or an action that
 // keeps the form. Sending another form (a share link's, which reloads the saved
 // version) asks first, in the submit itself, so that staying sends nothing; following
-// a link asks through the browser's own question on leaving. Once a send has left, a
-// later click or key press (a link during a slow save) asks again.
+// a link asks through the browser's own question on leaving, which a send answers
+// once, for its own leaving.
 (function () {
   const builder = document.querySelector("form[data-warn-unsaved]");
   let unsaved = builder !== null && builder.hasAttribute("data-unsaved");
   let sent = false; // a send is leaving the page: the browser need not ask
+  let elsewhere = false; // the click being handled opens its form in another tab
 
   if (builder) builder.addEventListener("input", function () { unsaved = true; });
+  // Every link followed and every button pressed (Enter in a field presses one too)
+  // is a click: a new step, which the last send no longer speaks for. (Capturing, so
+  // this runs before the submit it may cause.)
+  document.addEventListener("click", function (e) {
+    sent = false;
+    elsewhere = e.ctrlKey || e.metaKey || e.shiftKey;
+  }, true);
   document.addEventListener("submit", function (e) {
     const form = e.target;
     if (e.defaultPrevented || form.method !== "post") return;
+    if (elsewhere) {
+      elsewhere = false;
+      return;
+    }
     if (form.dataset.sending) {
       e.preventDefault();
+      sent = true; // the first send is still the one leaving
       return;
     }
     if (unsaved && form !== builder &&
@@ -175,13 +189,12 @@ document.documentElement.classList.add("js");
     form.dataset.sending = "1";
     sent = true;
   });
-  // Before a click or a key sends anything, it is a new step: the last send no longer
-  // speaks for it. (Capturing, so this runs before the submit it may cause.)
-  for (const type of ["pointerdown", "keydown"]) {
-    document.addEventListener(type, function () { sent = false; }, true);
-  }
   window.addEventListener("beforeunload", function (e) {
-    if (!unsaved || sent) return;
+    if (sent) {
+      sent = false; // answered, for this leaving only
+      return;
+    }
+    if (!unsaved) return;
     e.preventDefault();
     e.returnValue = ""; // what browsers before Chrome 119 ask for
   });
