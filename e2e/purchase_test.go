@@ -62,6 +62,17 @@ func fillBuyer(t *testing.T, page playwright.Page) {
 	fill(t, page, "Contact email", "ada@example.com")
 }
 
+// placeTokyoAnnual orders the Tokyo annual quote from its review page, as a buyer who
+// fills everything in, and returns the order's ID.
+func placeTokyoAnnual(t *testing.T, page playwright.Page) string {
+	t.Helper()
+	goTo(t, page, tokyoAnnualReview)
+	fillBuyer(t, page)
+	tick(t, page, acceptTerms)
+	click(t, button(page, "Place order"), "Place order")
+	return wantConfirmation(t, page)
+}
+
 // wantConfirmation waits for the page of a just-placed order and returns its ID.
 func wantConfirmation(t *testing.T, page playwright.Page) string {
 	t.Helper()
@@ -268,11 +279,7 @@ func TestReviewPageFitsAPhone(t *testing.T) {
 func TestBackButtonAfterOrderingKeepsOneOrder(t *testing.T) {
 	srv := startServer(t)
 	page := newPage(t, srv)
-	goTo(t, page, tokyoAnnualReview)
-	fillBuyer(t, page)
-	tick(t, page, acceptTerms)
-	click(t, button(page, "Place order"), "Place order")
-	id := wantConfirmation(t, page)
+	id := placeTokyoAnnual(t, page)
 
 	if _, err := page.GoBack(); err != nil {
 		t.Fatalf("back: %v", err)

@@ -240,12 +240,7 @@ func TestBuilderWarnsBeforeLeavingUnsavedChanges(t *testing.T) {
 // filtered page, where the order has left the submitted ones.
 func TestRepConfirmsAnOrderFromTheDesk(t *testing.T) {
 	srv, rep := signedInRep(t, withBypassCSP()) // for axe
-	customer := newPage(t, srv)
-	goTo(t, customer, tokyoAnnualReview)
-	fillBuyer(t, customer)
-	tick(t, customer, acceptTerms)
-	click(t, button(customer, "Place order"), "Place order")
-	id := wantConfirmation(t, customer)
+	id := placeTokyoAnnual(t, newPage(t, srv))
 
 	goTo(t, rep, "/desk?status=submitted")
 	screenshot(t, rep, "rep-desk")
