@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -96,6 +97,12 @@ func (h *Handlers) EditQuote(w http.ResponseWriter, r *http.Request) {
 // meta is a quote's name, customer and notes.
 type meta struct{ name, customer, account, notes string }
 
+// metaOf reads a quote's name, customer and notes from the builder's form.
+func metaOf(f url.Values) meta {
+	return meta{strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("customer_name")),
+		strings.TrimSpace(f.Get("customer_account_id")), strings.TrimSpace(f.Get("notes"))}
+}
+
 // PostQuote applies a builder action: add, remove or duplicate a line, update the
 // totals, or save a new version.
 func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
@@ -116,8 +123,7 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 		after, _ = strconv.Atoi(r.PostForm.Get("after"))
 	}
 	f := r.PostForm
-	m := meta{strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("customer_name")),
-		strings.TrimSpace(f.Get("customer_account_id")), strings.TrimSpace(f.Get("notes"))}
+	m := metaOf(f)
 	lines := readLines(f)
 	action, arg, _ := strings.Cut(f.Get("action"), ":")
 	n, _ := strconv.Atoi(arg)
@@ -213,9 +219,7 @@ func (h *Handlers) builderSignedOut(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	f := r.PostForm
-	m := meta{strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("customer_name")),
-		strings.TrimSpace(f.Get("customer_account_id")), strings.TrimSpace(f.Get("notes"))}
-	v := h.builder(r, "", 0, m, readLines(f))
+	v := h.builder(r, "", 0, metaOf(f), readLines(f))
 	v.Page.Title = "Quote not saved"
 	v.Action, v.Unsaved, v.SignedOut = r.URL.Path, true, true
 	v.After, _ = strconv.Atoi(f.Get("after"))
