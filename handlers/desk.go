@@ -283,14 +283,12 @@ func (h *Handlers) SetOrderStatus(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, done, http.StatusSeeOther)
 			return
 		}
-		who := "Someone else"
-		if ok && last.Actor == rep(r).ID {
-			who = "You"
-		} else if ok {
-			who = h.repEmail(r, last.Actor)
-		}
 		msg := "This order is no longer submitted: its status is shown below."
 		if ok {
+			who := h.repEmail(r, last.Actor)
+			if last.Actor == rep(r).ID {
+				who = "You"
+			}
 			msg = who + " changed it to " + last.To + " at " + last.At.Format("2006-01-02 15:04 UTC") + ", so it is no longer submitted: its status is shown below."
 		}
 		h.renderDeskOrder(w, r, http.StatusConflict, msg, "", reason)
