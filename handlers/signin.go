@@ -196,9 +196,18 @@ func (h *Handlers) repRefused(w http.ResponseWriter, r *http.Request, status int
 		writeAPIError(w, status, "sign in as an enabled sales rep")
 		return
 	}
-	target := "/signin"
+	q := url.Values{}
 	if r.Method == http.MethodGet {
-		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+		q.Set("next", r.URL.RequestURI())
+	}
+	// Said in the URL too, for the builder's script, whose fetch follows the redirect
+	// here and cannot read the page's note (which only a page view uses up).
+	if h.sessions.GetString(r.Context(), signedOutKey) == "disabled" {
+		q.Set("why", "disabled")
+	}
+	target := "/signin"
+	if len(q) > 0 {
+		target += "?" + q.Encode()
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }

@@ -507,6 +507,11 @@ func TestRepAPIAnswers401WithoutARepAnd403ForADisabledOne(t *testing.T) {
 	if code, _, h := rep.Get("/desk"); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/signin") {
 		t.Errorf("the disabled rep's pages: %d", code)
 	}
+	// Until the sign-in page has said why, the redirect says it too, for the builder's
+	// script (its live totals' fetch follows the redirect and reads the URL).
+	if _, _, h := rep.Get("/quotes/preview?items.0.product=kms"); h.Get("Location") != "/signin?next=%2Fquotes%2Fpreview%3Fitems.0.product%3Dkms&why=disabled" {
+		t.Errorf("the live totals of a disabled rep are sent to %q", h.Get("Location"))
+	}
 	// The sign-in page they land on says why, once; nobody else is told. A script's
 	// fetch that followed the redirect (the builder's live totals) does not use it up.
 	const why = "Your account has been disabled, so you were signed out."
@@ -518,6 +523,9 @@ func TestRepAPIAnswers401WithoutARepAnd403ForADisabledOne(t *testing.T) {
 	}
 	if _, body, _ := rep.Get("/signin"); strings.Contains(body, why) {
 		t.Error("the reason is said once")
+	}
+	if _, _, h := rep.Get("/quotes/preview"); strings.Contains(h.Get("Location"), "why=") {
+		t.Errorf("once said, the reason leaves the redirect too: %q", h.Get("Location"))
 	}
 	if _, body, _ := anon.Get("/signin"); strings.Contains(body, why) {
 		t.Error("only the disabled rep is told")

@@ -97,16 +97,20 @@ document.documentElement.classList.add("js");
       const res = await fetch(form.dataset.live + "?" + qs, { signal: controller.signal });
       // A rep whose session ended is sent to the sign-in page: say so, rather than
       // swap nothing in and leave the totals silently old.
-      if (res.redirected && new URL(res.url).pathname === "/signin") throw new Error("signed out");
+      const landed = new URL(res.url);
+      if (res.redirected && landed.pathname === "/signin") {
+        throw new Error(landed.searchParams.get("why") === "disabled" ? "disabled" : "signed out");
+      }
       if (!res.ok) throw new Error("status " + res.status);
       swap(await res.text());
       results.removeAttribute("aria-busy");
     } catch (err) {
       if (err.name === "AbortError") return; // a newer update is on its way
       results.removeAttribute("aria-busy");
-      const message = err.message === "signed out"
-        ? "You are signed out, so the totals are not updated. Sign in again in another tab, then save here: this page keeps what you typed."
-        : "The quote could not be updated. Check your connection and try again.";
+      const message = {
+        "signed out": "You are signed out, so the totals are not updated. Sign in again in another tab, then save here: this page keeps what you typed.",
+        "disabled": "Your account has been disabled, so the totals are not updated and nothing can be saved. Copy what you need from this page.",
+      }[err.message] || "The quote could not be updated. Check your connection and try again.";
       const old = results.querySelector(".update-failed");
       if (old) old.remove(); // one note, however many refreshes failed
       const note = document.createElement("p");
