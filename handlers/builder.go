@@ -37,16 +37,12 @@ const quotesPageSize = 50
 func (h *Handlers) QuoteList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	search := strings.TrimSpace(q.Get("q"))
-	page, err := strconv.Atoi(q.Get("page"))
-	if err != nil || page < 1 {
-		page = 1
-	}
-	page = min(page, maxListPage) // no offset past what an int holds
+	page := pageAsked(q)
 	offset := (page - 1) * quotesPageSize
 	quotes, total, err := h.quotes.ListQuotes(r.Context(), search, offset, quotesPageSize)
 	if err == nil && len(quotes) == 0 && total > 0 {
 		// A page past the last (a bookmark, a narrower search): the last page.
-		page = (total + quotesPageSize - 1) / quotesPageSize
+		page = lastPage(total, quotesPageSize)
 		offset = (page - 1) * quotesPageSize
 		quotes, total, err = h.quotes.ListQuotes(r.Context(), search, offset, quotesPageSize)
 	}
@@ -59,13 +55,7 @@ func (h *Handlers) QuoteList(w http.ResponseWriter, r *http.Request) {
 	for _, sq := range quotes {
 		v.Rows = append(v.Rows, views.QuoteRow{ID: sq.ID, Name: sq.Name, Customer: sq.CustomerName, Version: sq.Version, Updated: sq.UpdatedAt})
 	}
-	link := func(p int) string { return "/quotes?" + cloneWith(q, "page", strconv.Itoa(p)).Encode() }
-	if page > 1 {
-		v.Prev = link(page - 1)
-	}
-	if v.To < total {
-		v.Next = link(page + 1)
-	}
+	v.Prev, v.Next = pageLinks("/quotes", q, page, v.To < total)
 	h.render(w, r, http.StatusOK, views.QuotesPage(v))
 }
 

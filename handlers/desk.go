@@ -39,7 +39,7 @@ func (h *Handlers) Desk(w http.ResponseWriter, r *http.Request) {
 		if err == nil && len(orders) == 0 && total > 0 {
 			// A page past the last (a bookmark, orders since cancelled from the
 			// filter): the last page.
-			page = (total + deskPageSize - 1) / deskPageSize
+			page = lastPage(total, deskPageSize)
 			f.Offset = (page - 1) * deskPageSize
 			orders, total, err = h.reps.ListOrders(r.Context(), f)
 		}
@@ -63,16 +63,7 @@ func (h *Handlers) Desk(w http.ResponseWriter, r *http.Request) {
 			})
 		}
 		v.Query = q.Encode()
-		link := func(p int) string {
-			c := cloneWith(q, "page", strconv.Itoa(p))
-			return "/desk?" + c.Encode()
-		}
-		if page > 1 {
-			v.Prev = link(page - 1)
-		}
-		if f.Offset+len(orders) < total {
-			v.Next = link(page + 1)
-		}
+		v.Prev, v.Next = pageLinks("/desk", q, page, v.To < total)
 	}
 	h.render(w, r, http.StatusOK, views.DeskPage(v))
 }
@@ -102,17 +93,40 @@ func deskFilter(q url.Values) (f store.OrderFilter, page int, problem, field str
 		}
 		f.To = to.AddDate(0, 0, 1) // the "to" day is included
 	}
-	page, err := strconv.Atoi(q.Get("page"))
-	if err != nil || page < 1 {
-		page = 1
-	}
-	page = min(page, maxListPage) // no offset past what an int holds
+	page = pageAsked(q)
 	f.Offset = (page - 1) * deskPageSize
 	return f, page, problem, field
 }
 
 // maxListPage bounds the page asked for; a page past the last shows the last.
 const maxListPage = 1_000_000
+
+// pageAsked is the page of a list its query asks for: 1 when absent or not a page,
+// at most maxListPage, so that no offset passes what an int holds.
+func pageAsked(q url.Values) int {
+	page, err := strconv.Atoi(q.Get("page"))
+	if err != nil || page < 1 {
+		return 1
+	}
+	return min(page, maxListPage)
+}
+
+// lastPage is the page holding the last of total rows, size a page: what a page
+// past the last (a bookmark, rows gone since) shows.
+func lastPage(total, size int) int { return (total + size - 1) / size }
+
+// pageLinks are the links to the pages before and after page of the list at path,
+// keeping its query; "" where there is none (more: rows follow this page).
+func pageLinks(path string, q url.Values, page int, more bool) (prev, next string) {
+	link := func(p int) string { return path + "?" + cloneWith(q, "page", strconv.Itoa(p)).Encode() }
+	if page > 1 {
+		prev = link(page - 1)
+	}
+	if more {
+		next = link(page + 1)
+	}
+	return prev, next
+}
 
 // OrdersAPI is the order desk as JSON, for reps' scripts: the same filters as the
 // desk's query string.
