@@ -59,9 +59,12 @@ func (h *Handlers) QuoteList(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, views.QuotesPage(v))
 }
 
-// NewQuote opens the builder on one Secrets Manager line.
+// NewQuote opens the builder on one Secrets Manager line. The form carries the ID
+// its quote will be saved under, so that it creates one quote however often it is
+// sent (a double click, or Back and Save again).
 func (h *Handlers) NewQuote(w http.ResponseWriter, r *http.Request) {
 	v := h.builder(r, "", 0, meta{}, []builderLine{h.newLine(pricing.ProductSSM)})
+	v.Draft = store.NewQuoteID()
 	h.render(w, r, http.StatusOK, views.BuilderPage(v))
 }
 
@@ -115,6 +118,7 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	m := metaOf(f)
 	lines := readLines(f)
+	draft := draftOf(id, f)
 	action, arg, _ := strings.Cut(f.Get("action"), ":")
 	n, _ := strconv.Atoi(arg)
 	full := (action == "add" || action == "dup") && len(lines) >= pricing.MaxItems // refused: no room
@@ -131,7 +135,7 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 		lines = slices.Insert(lines, n+1, c)
 	}
 	v := h.builder(r, id, version, m, lines)
-	v.After, v.Unsaved = after, true // what the form sent, not what was saved
+	v.After, v.Draft, v.Unsaved = after, draft, true // what the form sent, not what was saved
 	if full && v.Problem == "" {
 		v.Problem = "A quote holds at most " + strconv.Itoa(pricing.MaxItems) + " lines: no line was added. Remove one first, or start another quote."
 	}
@@ -159,10 +163,13 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 	}
 	req := request(lines)
 	saved, ver, err := h.quotes.SaveQuote(r.Context(), id, after, store.QuoteVersion{
-		Request: req, PriceBookVersion: v.Quote.Quote.PriceBook.Version, Quote: *v.Quote.Quote, SavedBy: rep(r).ID,
+		QuoteID: draft, Request: req, PriceBookVersion: v.Quote.Quote.PriceBook.Version, Quote: *v.Quote.Quote, SavedBy: rep(r).ID,
 		Name: m.name, CustomerName: m.customer, CustomerAccountID: m.account, Notes: m.notes,
 	})
 	if errors.Is(err, store.ErrQuoteChanged) {
+		if id == "" {
+			id = draft // this form's quote was saved already: the save is one more of it
+		}
 		h.quoteChanged(w, r, id, after, m, lines)
 		return
 	}
@@ -172,6 +179,15 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 	}
 	h.logger(r).Info("quote saved", "quote_id", saved.ID, "version", ver.Version, "rep", rep(r).ID)
 	http.Redirect(w, r, "/quotes/"+saved.ID+"?saved="+strconv.Itoa(ver.Version), http.StatusSeeOther)
+}
+
+// draftOf is the ID a new quote's form is to be saved under: "" for a saved quote's
+// form, or one without a well-formed ID (which saves under a new one).
+func draftOf(id string, f url.Values) string {
+	if d := f.Get("draft"); id == "" && store.IsQuoteID(d) {
+		return d
+	}
+	return ""
 }
 
 // quoteChanged answers a save refused because another version was saved while the
@@ -213,6 +229,7 @@ func (h *Handlers) builderSignedOut(w http.ResponseWriter, r *http.Request, stat
 	v.Page.Title = "Quote not saved"
 	v.Action, v.Unsaved, v.SignedOut = r.URL.Path, true, true
 	v.After, _ = strconv.Atoi(f.Get("after"))
+	v.Draft = draftOf(r.PathValue("id"), f)
 	v.Problem = "You are signed out, so nothing was saved or changed. Sign in again in another tab, then choose Save version here: this page keeps what you typed."
 	v.SignInLink = status == http.StatusUnauthorized
 	if status == http.StatusForbidden {

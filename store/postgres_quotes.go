@@ -28,11 +28,16 @@ func (s *postgresStore) SaveQuote(ctx context.Context, id string, after int, v Q
 	q := save.newQuote
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if id == "" {
-			if _, err := tx.Exec(ctx, `INSERT INTO quotes (id, name, customer_name, customer_account_id, notes,
-				rep, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			tag, err := tx.Exec(ctx, `INSERT INTO quotes (id, name, customer_name, customer_account_id, notes,
+				rep, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+				ON CONFLICT (id) DO NOTHING`,
 				q.ID, v.Name, v.CustomerName, v.CustomerAccountID, v.Notes,
-				q.Rep, q.CreatedAt, v.SavedAt, v.Version); err != nil {
+				q.Rep, q.CreatedAt, v.SavedAt, v.Version)
+			if err != nil {
 				return err
+			}
+			if tag.RowsAffected() == 0 {
+				return ErrQuoteChanged // created from this form already
 			}
 		} else {
 			// The UPDATE takes the quote's row lock: a concurrent save waits for this

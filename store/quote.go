@@ -95,13 +95,37 @@ func prepareSave(id string, v QuoteVersion, now time.Time) (quoteSave, error) {
 	v.SavedAt = utcMicro(now)
 	s := quoteSave{v: v, request: string(request), quote: quote}
 	if id == "" {
-		s.v.QuoteID = newID(quoteIDPrefix)
+		switch {
+		case v.QuoteID == "":
+			s.v.QuoteID = newID(quoteIDPrefix)
+		case !IsQuoteID(v.QuoteID):
+			return quoteSave{}, fmt.Errorf("%w: %q is not a quote ID", ErrInvalidQuote, v.QuoteID)
+		}
 		s.v.Version = 1
 		s.newQuote = SavedQuote{ID: s.v.QuoteID, Rep: v.SavedBy, CreatedAt: v.SavedAt}
 	} else {
 		s.v.QuoteID = id
 	}
 	return s, nil
+}
+
+// NewQuoteID returns an ID for a quote not saved yet: the builder's form for a new
+// quote carries one, so that sending it twice creates one quote (see SaveQuote).
+func NewQuoteID() string { return newID(quoteIDPrefix) }
+
+// IsQuoteID tells whether s has the form of a quote ID: "qte_" and 26 characters of
+// the IDs' alphabet (128 bits).
+func IsQuoteID(s string) bool {
+	rest, ok := strings.CutPrefix(s, quoteIDPrefix)
+	if !ok || len(rest) != 26 {
+		return false
+	}
+	for _, c := range []byte(rest) {
+		if (c < 'a' || c > 'z') && (c < '2' || c > '7') {
+			return false
+		}
+	}
+	return true
 }
 
 // saved is the quote after version v was saved to q.

@@ -33,10 +33,17 @@ func (s *sqliteStore) SaveQuote(ctx context.Context, id string, after int, v Quo
 	defer tx.Rollback()
 	q := save.newQuote
 	if id == "" {
-		_, err = tx.ExecContext(ctx, `INSERT INTO quotes (id, name, customer_name, customer_account_id, notes,
-			rep, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		var res sql.Result
+		res, err = tx.ExecContext(ctx, `INSERT INTO quotes (id, name, customer_name, customer_account_id, notes,
+			rep, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (id) DO NOTHING`,
 			q.ID, v.Name, v.CustomerName, v.CustomerAccountID, v.Notes,
 			q.Rep, q.CreatedAt.Format(sqliteTime), v.SavedAt.Format(sqliteTime), v.Version)
+		if err == nil {
+			if n, _ := res.RowsAffected(); n == 0 {
+				return SavedQuote{}, QuoteVersion{}, ErrQuoteChanged // created from this form already
+			}
+		}
 	} else {
 		q, err = scanSQLiteQuote(tx.QueryRowContext(ctx, sqliteSelectQuote+` WHERE id = $1`, id))
 		if errors.Is(err, sql.ErrNoRows) {

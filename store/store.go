@@ -59,11 +59,14 @@ type Store interface {
 	// SaveQuote saves v as a new quote (id "") owned by v.SavedBy, or as the next
 	// version of the quote id, and sets the quote's name, customer, notes, UpdatedAt
 	// and Version from it, in one transaction: concurrent saves of one quote get
-	// distinct, consecutive versions. It assigns v.QuoteID, Version and SavedAt.
+	// distinct, consecutive versions. It assigns v.Version and SavedAt, and v.QuoteID
+	// but for a new quote given one (NewQuoteID): when a quote with that ID exists
+	// already, nothing is saved and the error is ErrQuoteChanged.
 	// after is the version the edit began from: when it is not 0 and another version
 	// has been saved since, nothing is saved and the error is ErrQuoteChanged (0 saves
 	// after whichever version is the latest). ErrNotFound for an unknown id;
-	// ErrInvalidQuote for a blank name or SavedBy, or a SavedBy that is not a user.
+	// ErrInvalidQuote for a blank name or SavedBy, a SavedBy that is not a user, or a
+	// new quote's v.QuoteID that IsQuoteID refuses.
 	SaveQuote(ctx context.Context, id string, after int, v QuoteVersion) (SavedQuote, QuoteVersion, error)
 	// SavedQuote returns the quote, or ErrNotFound.
 	SavedQuote(ctx context.Context, id string) (SavedQuote, error)

@@ -15,6 +15,7 @@ import (
 
 	"kmsconsole/internal/testserver"
 	"kmsconsole/pricing"
+	"kmsconsole/store"
 )
 
 // builderForm is a two-line quote: KMS in two regions, which share one free tier.
@@ -242,6 +243,65 @@ func testBuilderSaveAfterAnother(t *testing.T, databaseURL string) {
 	}
 }
 
+// TestANewQuoteFormCreatesOneQuote: the new-quote form carries the ID its quote is
+// saved under, so sending it twice (a double click without the page script, or Back
+// and Save again) creates one quote, and a changed resend is shown as a change to it.
+func TestANewQuoteFormCreatesOneQuote(t *testing.T) { forEachStore(t, testNewQuoteOnce) }
+
+func testNewQuoteOnce(t *testing.T, databaseURL string) {
+	srv, _ := repServerOn(t, databaseURL)
+	rep := testserver.NewClient(t, srv.URL)
+	signIn(t, rep, "rep@example.com", repPassword)
+	draftField := regexp.MustCompile(`name="draft" value="(qte_[a-z2-7]{26})"`)
+	_, body, _ := rep.Get("/quotes/new")
+	m := draftField.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the new-quote form must carry the ID its quote will be saved under")
+	}
+	draft := m[1]
+	if _, other, _ := rep.Get("/quotes/new"); strings.Contains(other, draft) {
+		t.Error("each new-quote form needs an ID of its own")
+	}
+
+	form := builderForm("Acme once")
+	form.Set("draft", draft)
+	form.Set("action", "add:ssm") // the ID stays with the form through its actions
+	if _, body, _ := rep.Post("/quotes/new", form, nil); !strings.Contains(body, `name="draft" value="`+draft+`"`) {
+		t.Error("an action must keep the form's ID")
+	}
+	form.Set("action", "save")
+	if id, v := saveQuote(t, rep, "/quotes/new", form); id != draft || v != "1" {
+		t.Fatalf("saved as %s version %s, want %s version 1", id, v, draft)
+	}
+	if code, _, h := rep.Post("/quotes/new", form, nil); code != http.StatusSeeOther || h.Get("Location") != "/quotes/"+draft+"?saved=1" {
+		t.Errorf("the same form sent again: %d %q, want the first send's answer", code, h.Get("Location"))
+	}
+	if _, list, _ := rep.Get("/quotes"); strings.Count(list, "Acme once") != 1 {
+		t.Errorf("the quote list holds %d quotes named Acme once, want 1", strings.Count(list, "Acme once"))
+	}
+
+	// Back, a change, Save: not a second quote, but a change to the one saved.
+	form.Set("notes", "Changed after going back")
+	code, body, _ := rep.Post("/quotes/new", form, nil)
+	if code != http.StatusConflict || !strings.Contains(body, `data-testid="quote-changed"`) ||
+		!strings.Contains(body, `action="/quotes/`+draft+`"`) || !strings.Contains(body, `name="after" value="1"`) ||
+		!strings.Contains(body, "Changed after going back") || strings.Contains(body, `name="draft"`) {
+		t.Fatalf("a changed resend of a saved new quote: %d, want the form back as an edit of version 1", code)
+	}
+	if _, body, _ := rep.Get("/quotes/" + draft); strings.Contains(body, "/quotes/"+draft+"/v/2") {
+		t.Error("the changed resend must save nothing")
+	}
+
+	// A form whose ID is not one saves under a new ID, as forms did before.
+	for _, bad := range []string{"", "qte_short", "../quotes", draft + "x"} {
+		f := builderForm("Acme other " + bad)
+		f.Set("draft", bad)
+		if id, _ := saveQuote(t, rep, "/quotes/new", f); id == draft || !store.IsQuoteID(id) {
+			t.Errorf("draft %q: saved as %s", bad, id)
+		}
+	}
+}
+
 // TestQuoteListIsPaged: every saved quote can be reached from the list, not only the
 // latest few, and a page past the last shows the last.
 func TestQuoteListIsPaged(t *testing.T) {
@@ -343,6 +403,16 @@ func TestBuilderFormSentSignedOutComesBack(t *testing.T) {
 	if _, v := saveQuote(t, rep, "/quotes/"+id, form); v != "2" {
 		t.Errorf("saved after signing in again as version %s, want 2", v)
 	}
+	// A new quote's form keeps the ID it is to be saved under.
+	rep.Post("/signout", url.Values{}, nil)
+	fresh := builderForm("Acme new")
+	fresh.Set("draft", "qte_aaaaaaaaaaaaaaaaaaaaaaaaaa")
+	fresh.Set("action", "save")
+	if code, body, _ := rep.Post("/quotes/new", fresh, nil); code != http.StatusUnauthorized ||
+		!strings.Contains(body, `name="draft" value="qte_aaaaaaaaaaaaaaaaaaaaaaaaaa"`) {
+		t.Errorf("a new quote's form sent signed out: %d, without its ID", code)
+	}
+	signIn(t, rep, "rep@example.com", repPassword)
 
 	// Disabled meanwhile: nothing saved, the form shown to copy from, no sign-in link.
 	if err := st.SetUserDisabled(t.Context(), "rep@example.com", true); err != nil {

@@ -68,7 +68,7 @@ func testQuoteRoundTrip(t *testing.T, db database) {
 	in := SampleQuoteVersion(rep.ID)
 	in.Name = `Acme "phase 2" — 密钥管理 '; DROP TABLE quotes;-- 100% _x_ \n`
 	in.Notes = "line one\nline two\ttabbed, emoji 🔐, NUL-free"
-	in.QuoteID, in.Version, in.SavedAt = "qte_chosen_by_the_caller", 7, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	in.Version, in.SavedAt = 7, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC) // assigned by the store
 
 	before := time.Now().UTC().Truncate(time.Microsecond)
 	q, v := saveQuote(t, s, "", in)
@@ -353,6 +353,65 @@ func testSaveAfterAnotherVersion(t *testing.T, db database) {
 	}
 	if latest := savedQuote(t, s, q.ID); landed != 1 || latest.Version != 5 {
 		t.Errorf("%d of %d saves begun from version 4 landed, quote at version %d; want 1 and 5", landed, n, latest.Version)
+	}
+}
+
+// testNewQuoteFromItsID: a new quote saved under an ID made for its form is created
+// once, however often the form is sent, and an ID of another form is refused.
+func testNewQuoteFromItsID(t *testing.T, db database) {
+	s := db.open(t)
+	rep := addUser(t, s, "rep@example.com")
+	id := store.NewQuoteID()
+	if !store.IsQuoteID(id) {
+		t.Fatalf("IsQuoteID(NewQuoteID() = %q) = false", id)
+	}
+	v := SampleQuoteVersion(rep.ID)
+	v.QuoteID = id
+	q, first := saveQuote(t, s, "", v)
+	if q.ID != id || first.QuoteID != id || first.Version != 1 {
+		t.Fatalf("new quote under %s: quote %s, version %s/%d", id, q.ID, first.QuoteID, first.Version)
+	}
+	again := v
+	again.Notes = "sent again"
+	if _, _, err := s.SaveQuote(t.Context(), "", 0, again); !errors.Is(err, store.ErrQuoteChanged) {
+		t.Errorf("second new quote under %s: err = %v, want ErrQuoteChanged", id, err)
+	}
+	requireEqual(t, "the quote after a second new quote under its ID", q, savedQuote(t, s, id))
+	for _, bad := range []string{"qte_", "ord_" + id[4:], id + "a", strings.ToUpper(id), id[:29] + "1", "qte_" + strings.Repeat("a", 25) + "/"} {
+		w := SampleQuoteVersion(rep.ID)
+		w.QuoteID = bad
+		if _, _, err := s.SaveQuote(t.Context(), "", 0, w); !errors.Is(err, store.ErrInvalidQuote) {
+			t.Errorf("new quote under %q: err = %v, want ErrInvalidQuote", bad, err)
+		}
+	}
+
+	const n = 8
+	var (
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+		errs  [n]error
+	)
+	race := SampleQuoteVersion(rep.ID)
+	race.QuoteID = store.NewQuoteID()
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			_, _, errs[i] = s.SaveQuote(t.Context(), "", 0, race)
+		})
+	}
+	close(start)
+	wg.Wait()
+	landed := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			landed++
+		case !errors.Is(err, store.ErrQuoteChanged):
+			t.Errorf("racing new quote %d: %v", i, err)
+		}
+	}
+	if h, err := s.QuoteVersions(t.Context(), race.QuoteID); landed != 1 || err != nil || len(h) != 1 {
+		t.Errorf("%d of %d new quotes under one ID landed, %d versions (%v); want 1 and 1", landed, n, len(h), err)
 	}
 }
 

@@ -59,6 +59,7 @@ func Run(t *testing.T, newDatabase NewDatabase) {
 		{"AQuoteNeedsANameAndAUser", testQuoteNeedsNameAndUser},
 		{"ConcurrentSavesGetDistinctConsecutiveVersions", testConcurrentQuoteSaves},
 		{"SaveAfterAnotherVersionIsRefused", testSaveAfterAnotherVersion},
+		{"ANewQuoteIsCreatedOnceFromItsID", testNewQuoteFromItsID},
 		{"ListQuotesSearchesNameAndCustomerLiterally", testListQuotesSearch},
 		{"ListQuotesPagesWithATotal", testListQuotesPaging},
 		{"ShareLinkShowsItsVersionUntilRevoked", testShares},
