@@ -36,14 +36,19 @@ func (h *Handlers) ssmEstimate(query url.Values) views.SSMResults {
 	f := h.ssmForm(query)
 	errs := map[string]string{}
 	res := views.SSMResults{Compare: f.q.Get("compare") != "", Needs: f.q.Get("needs") != ""}
+	sized := true
 	if res.Needs {
-		f, res.NeedsReason = h.sizeFromNeeds(f, errs)
+		f, res.NeedsReason, sized = h.sizeFromNeeds(f, errs)
 	}
 	annual := f.value("billing") == pricing.BillingAnnual
 	item := f.ssmItem()
 
 	q, err := h.compute("estimator", b, pricing.Request{Items: []pricing.Item{item}})
 	addErrors(errs, fieldErrors(err, ssmRename))
+	if err == nil && !sized {
+		// Not the credentials typed: the needs they were to be sized from are wrong.
+		err = errors.New("the needs cannot be sized")
+	}
 	if msg, ok := errs["term"]; ok && !strings.Contains(msg, "whole number") && !strings.Contains(msg, "negative") {
 		errs["term"] = termMessage(b, annual)
 	}
@@ -114,8 +119,8 @@ func (h *Handlers) ssmFields(f form, errs map[string]string, annual bool) []view
 }
 
 // sizeFromNeeds fills the subscription's credentials and QPS units from the needs
-// fields, and says why; problems go to the needs fields.
-func (h *Handlers) sizeFromNeeds(f form, errs map[string]string) (form, string) {
+// fields, and says why; problems go to the needs fields, and false says there were.
+func (h *Handlers) sizeFromNeeds(f form, errs map[string]string) (form, string, bool) {
 	secrets, msg := pricing.ParseCount("credentials", f.value("needs_secrets"))
 	if msg != "" {
 		errs["needs_secrets"], secrets = capitalize(msg), 1 // check the other field still
@@ -127,11 +132,11 @@ func (h *Handlers) sizeFromNeeds(f form, errs map[string]string) (form, string) 
 	s, err := h.bk().SizeFromNeeds(f.value("edition"), pricing.Needs{Secrets: secrets, PeakQPS: peak})
 	addErrors(errs, fieldErrors(err, map[string]string{"secrets": "needs_secrets", "peak_qps": "needs_qps"}))
 	if errs["needs_secrets"] != "" || errs["needs_qps"] != "" || err != nil {
-		return f, ""
+		return f, "", false
 	}
 	q := cloneWith(f.q, "credentials", strconv.FormatInt(s.Credentials, 10))
 	q = cloneWith(q, "qps_units", strconv.FormatInt(s.QPSUnits, 10))
-	return form{q: q, defaults: f.defaults}, s.Reason
+	return form{q: q, defaults: f.defaults}, s.Reason, true
 }
 
 func orZero(s string) string {

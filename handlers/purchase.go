@@ -119,6 +119,13 @@ func (h *Handlers) review(r *http.Request, product string, in url.Values) views.
 	var problem string
 	if product == pricing.ProductSSM {
 		f = h.ssmForm(in)
+		if in.Get("needs") != "" {
+			// Sized as the estimate was: the credentials typed do not count.
+			var sized bool
+			if f, _, sized = h.sizeFromNeeds(f, map[string]string{}); !sized {
+				problem = "the needs cannot be sized"
+			}
+		}
 		item = f.ssmItem()
 	} else {
 		f = h.kmsForm(in)
@@ -143,6 +150,7 @@ func (h *Handlers) review(r *http.Request, product string, in url.Values) views.
 	for _, name := range estimatorOnly[product] {
 		if s := in.Get(name); s != "" {
 			back.Set(name, s)
+			v.Keep = append(v.Keep, views.Option{Value: name, Label: s})
 		}
 	}
 	v.Back = "/" + product + "?" + back.Encode()

@@ -31,6 +31,17 @@ func TestSizeFromNeedsFillsTheSubscription(t *testing.T) {
 	if !strings.Contains(fieldError(doc, "needs_secrets"), "at least 1") || !strings.Contains(fieldError(doc, "needs_qps"), "whole number") {
 		t.Errorf("needs errors: %q / %q", fieldError(doc, "needs_secrets"), fieldError(doc, "needs_qps"))
 	}
+	// Needs that cannot be sized leave no quote of the credentials typed, and nothing
+	// to purchase: the page and the fragment alike.
+	for _, q := range []string{"needs=1&needs_secrets=abc", "needs=1&needs_secrets=", "needs=1&needs_secrets=2000000", "needs=1&needs_qps=-1"} {
+		for _, path := range []string{"/ssm?", "/ssm/quote?"} {
+			body := get(s, path+q+"&credentials=1000").Body.String()
+			if strings.Contains(body, `data-testid="quote-monthly-total"`) || strings.Contains(body, "/purchase/ssm") ||
+				!strings.Contains(body, "Correct the highlighted fields to see a quote.") {
+				t.Errorf("%s%s: a quote or a purchase link, with needs that cannot be sized", path, q)
+			}
+		}
+	}
 }
 
 func TestAPICallsInAnyUnit(t *testing.T) {

@@ -341,23 +341,63 @@ func TestMyOrdersListsTheMostRecentAndSaysWhenThereAreMore(t *testing.T) {
 
 // TestBackFromTheReviewKeepsTheEstimate: the review's Back link returns to the
 // estimate as it was left, with the comparison and the sizing from needs that an
-// order does not carry.
+// order does not carry, also from the page of a form refused.
 func TestBackFromTheReviewKeepsTheEstimate(t *testing.T) {
 	b := newBrowser(t, newPurchaseServer(t))
-	_, body, _ := b.Get("/purchase/ssm?region=ap-tokyo&credentials=2500&qps_units=2&billing=annual&term=1" +
-		"&compare=1&api_calls=60000&api_calls_unit=day&needs=1&needs_secrets=2500&needs_qps=1500")
-	back := regexp.MustCompile(`<a href="([^"]*)">Back to the estimate</a>`).FindStringSubmatch(body)
-	if back == nil {
-		t.Fatal("no Back to the estimate link")
+	review := "/purchase/ssm?region=ap-tokyo&credentials=2500&qps_units=2&billing=annual&term=1" +
+		"&compare=1&api_calls=60000&api_calls_unit=day&needs=1&needs_secrets=2500&needs_qps=1500"
+	_, body, _ := b.Get(review)
+	form := b.ReviewFormAt(review)
+	form.Set("account_id", "1")
+	code, refused, _ := b.Post("/orders", form, nil)
+	if code != http.StatusUnprocessableEntity {
+		t.Fatalf("a form with a wrong account ID: %d, want 422", code)
 	}
-	u, err := url.Parse(html.UnescapeString(back[1]))
+	for page, body := range map[string]string{"the review": body, "the refused form": refused} {
+		back := regexp.MustCompile(`<a href="([^"]*)">Back to the estimate</a>`).FindStringSubmatch(body)
+		if back == nil {
+			t.Fatalf("%s: no Back to the estimate link", page)
+		}
+		u, err := url.Parse(html.UnescapeString(back[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, want := range map[string]string{"region": "ap-tokyo", "credentials": "2500", "compare": "1", "api_calls": "60000",
+			"api_calls_unit": "day", "needs": "1", "needs_secrets": "2500", "needs_qps": "1500"} {
+			if got := u.Query().Get(k); got != want {
+				t.Errorf("%s: Back link %s: %s=%q, want %q", page, u, k, got, want)
+			}
+		}
+	}
+}
+
+// TestReviewSizesFromNeedsAsTheEstimateDid: with sizing from needs on, the estimate
+// priced the subscription sized from them, whatever the credentials field held (the
+// page's script may not have filled it in yet); the review orders that same size.
+func TestReviewSizesFromNeedsAsTheEstimateDid(t *testing.T) {
+	srv := newPurchaseServer(t)
+	b := newBrowser(t, srv)
+	q := "region=ap-beijing&needs=1&needs_secrets=2500&needs_qps=3000&credentials=1000&qps_units=0&billing=monthly&term=1"
+	_, estimate, _ := b.Get("/ssm?" + q)
+	const total = "1,374.00" // 3 packages (1,500 QPS) and 3 QPS units: 3 × 366 + 3 × 92
+	if !strings.Contains(estimate, total) {
+		t.Fatalf("the estimate lacks %s", total)
+	}
+	form := b.ReviewForm("ssm?" + q)
+	if form.Get("credentials") != "2500" || form.Get("qps_units") != "3" {
+		t.Errorf("the review orders credentials=%s qps_units=%s, want the 2500 and 3 sized from needs",
+			form.Get("credentials"), form.Get("qps_units"))
+	}
+	id, err := b.PlaceOrder(form)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for k, want := range map[string]string{"region": "ap-tokyo", "credentials": "2500", "compare": "1", "api_calls": "60000",
-		"api_calls_unit": "day", "needs": "1", "needs_secrets": "2500", "needs_qps": "1500"} {
-		if got := u.Query().Get(k); got != want {
-			t.Errorf("Back link %s: %s=%q, want %q", u, k, got, want)
-		}
+	if _, body, _ := b.Get("/orders/" + id); !strings.Contains(body, total) {
+		t.Errorf("the order lacks the estimate's %s", total)
+	}
+	// Needs that cannot be sized cannot be ordered.
+	if _, body, _ := b.Get("/purchase/ssm?needs=1&needs_secrets=abc&credentials=1000"); strings.Contains(body, `name="token"`) ||
+		!strings.Contains(body, "This estimate has problems") {
+		t.Error("a review of needs that cannot be sized must offer no order")
 	}
 }
