@@ -67,6 +67,14 @@ func tick(t *testing.T, page playwright.Page, lbl string) {
 	}
 }
 
+// untick clears the checkbox labelled lbl.
+func untick(t *testing.T, page playwright.Page, lbl string) {
+	t.Helper()
+	if err := label(page, lbl).Uncheck(); err != nil {
+		t.Fatalf("untick %q: %v", lbl, err)
+	}
+}
+
 // wantText waits until the element reads exactly want (after trimming).
 func wantText(t *testing.T, loc playwright.Locator, what, want string) {
 	t.Helper()

@@ -24,7 +24,16 @@ func TestSizeFromNeedsFillsTheFieldsAndTheTotal(t *testing.T) {
 	if err := expect.Page(page).ToHaveURL(regexp.MustCompile(`needs_secrets=2300`)); err != nil {
 		t.Errorf("the URL does not follow the needs: %s", page.URL())
 	}
+	// The fields filled in from the needs are not for typing in meanwhile.
+	for _, name := range []string{"Credentials", "QPS units"} {
+		if err := expect.Locator(label(page, name)).Not().ToBeEditable(); err != nil {
+			t.Errorf("%s while sizing from needs: %v", name, err)
+		}
+	}
 	screenshot(t, page, "ssm-size-from-needs")
+	untick(t, page, "Size from my needs")
+	fill(t, page, "Credentials", "5000")
+	wantText(t, page.GetByTestId("quote-monthly-total"), "monthly total", "1,922.00") // 5 x 366 + 92
 }
 
 // TestRegionRowSwitchesTheRegion: a row of the region table takes the estimator there.

@@ -83,12 +83,12 @@ func (h *Handlers) ssmEstimate(query url.Values) views.SSMResults {
 			}
 		}
 	}
-	res.Fields = h.ssmFields(f, errs, annual)
+	res.Fields = h.ssmFields(f, errs, annual, res.Needs)
 	return res
 }
 
 // ssmFields are the estimator's fields as the page shows them.
-func (h *Handlers) ssmFields(f form, errs map[string]string, annual bool) []views.Field {
+func (h *Handlers) ssmFields(f form, errs map[string]string, annual, needs bool) []views.Field {
 	b := h.bk()
 	field := func(name, label, hint string) views.Field {
 		return views.Field{Name: name, Label: label, Value: f.value(name), Error: errs[name], Hint: hint}
@@ -106,12 +106,16 @@ func (h *Handlers) ssmFields(f form, errs map[string]string, annual bool) []view
 	if annual {
 		term.Hint, term.Suffix = "1, 2 or 3 years", "years"
 	}
+	// Sized from needs, the subscription's fields are the server's to fill.
+	const filled = " Filled in from your needs while Size from my needs is ticked."
+	credentials := field("credentials", "Credentials", "Sold in packages of 1,000, each with 500 QPS."+filled)
+	qpsUnits := field("qps_units", "QPS units", "Extra compute performance, 500 QPS each."+filled)
+	credentials.ReadOnly, qpsUnits.ReadOnly = needs, needs
 	return []views.Field{
 		region, edition,
 		field("needs_secrets", "Secrets to store", "How many secrets (credentials) you will keep."),
 		field("needs_qps", "Peak QPS", "The most queries a second you expect."),
-		field("credentials", "Credentials", "Sold in packages of 1,000, each with 500 QPS."),
-		field("qps_units", "QPS units", "Extra compute performance, 500 QPS each."),
+		credentials, qpsUnits,
 		billing, term,
 		callsField(f, errs, "Across all credentials, in this region."),
 		callsUnitField(f, true),

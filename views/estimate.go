@@ -19,6 +19,8 @@ type Field struct {
 	Min     string   // for a number
 	Max     string
 	Suffix  string // a unit shown after a number field ("months")
+	// ReadOnly: shown and sent, but filled in by the server (sizing from needs).
+	ReadOnly bool
 }
 
 // Option is one choice of a select, optionally in a group (an <optgroup>).

@@ -103,7 +103,7 @@ func SSMEstimatorPage(v SSMEstimator) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, " aria-controls=\"needs-fields\"> <label for=\"needs\">Size from my needs</label></div><div id=\"needs-fields\" class=\"needs\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, " aria-controls=\"needs-fields\" data-fills=\"credentials qps_units\"> <label for=\"needs\">Size from my needs</label></div><div id=\"needs-fields\" class=\"needs\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

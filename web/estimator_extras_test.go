@@ -14,6 +14,16 @@ func TestSizeFromNeedsFillsTheSubscription(t *testing.T) {
 	if inputValue(doc, "credentials") != "2300" || inputValue(doc, "qps_units") != "1" {
 		t.Errorf("fields credentials=%q qps_units=%q, want 2300 and 1", inputValue(doc, "credentials"), inputValue(doc, "qps_units"))
 	}
+	for _, in := range find(doc, "input") {
+		if n := attr(in, "name"); n == "credentials" || n == "qps_units" {
+			if _, ro := hasAttr(in, "readonly"); !ro {
+				t.Errorf("%s, filled in from the needs, is not read-only", n)
+			}
+		}
+	}
+	if body := get(s, "/ssm?credentials=2300").Body.String(); strings.Contains(body, "readonly") {
+		t.Error("without sizing from needs, every field is for typing in")
+	}
 	reason := oneTestID(t, doc, "needs-reason")
 	if reason != "2,300 secrets need 3 packages, which include 1,500 QPS; 1,800 QPS peak needs 1 more QPS unit." {
 		t.Errorf("reason %q", reason)

@@ -133,6 +133,10 @@ document.documentElement.classList.add("js");
     // A checkbox that controls a group of fields shows or hides it.
     const controls = t.type === "checkbox" && t.getAttribute("aria-controls");
     if (controls) document.getElementById(controls).hidden = !t.checked;
+    // and the fields it has the server fill in are not typed in meanwhile.
+    for (const id of (t.getAttribute("data-fills") || "").split(" ").filter(Boolean)) {
+      document.getElementById(id).readOnly = t.checked;
+    }
     // An annual term counts years: a month count left from monthly billing is too many.
     if (t.id === "billing" && t.value === "annual") {
       const term = document.getElementById("term");
