@@ -53,6 +53,7 @@ func (h *Handlers) ssmEstimate(query url.Values) views.SSMResults {
 		errs["term"] = termMessage(b, annual)
 	}
 	res.Quote = quoteView("New billing (subscription)", q, err)
+	res.Quote.OfferKMS = true
 	if err == nil {
 		s := q.Items[0].SSM
 		res.Sizing = &views.Sizing{

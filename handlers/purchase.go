@@ -162,7 +162,7 @@ func (h *Handlers) review(r *http.Request, product string, in url.Values) views.
 	case !q.Orderable:
 		v.Quote = views.QuoteView{Title: "Your quote", Empty: "Nothing in this estimate can be ordered."}
 	default:
-		v.Quote = views.QuoteView{Title: "Your quote", Quote: &q}
+		v.Quote = views.QuoteView{Title: "Your quote", Quote: &q, OfferKMS: true}
 		t := pricing.TermsFor(q)
 		v.Terms = &t
 	}

@@ -186,7 +186,7 @@ func (h *Handlers) reviewShare(r *http.Request, s store.Share, ver store.QuoteVe
 		v.Quote = views.QuoteView{Title: "Your quote", Empty: "Nothing in this quote can be ordered today: ask your sales rep for a new one."}
 		return v
 	}
-	v.Quote = views.QuoteView{Title: "Your quote, priced today", Quote: &q}
+	v.Quote = views.QuoteView{Title: "Your quote, priced today", Quote: &q, OfferKMS: true}
 	t := pricing.TermsFor(q)
 	v.Terms = &t
 	return v

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"net/url"
+
 	"github.com/shopspring/decimal"
 
 	"kmsconsole/pricing"
@@ -69,6 +71,25 @@ type QuoteView struct {
 	Quote *pricing.Quote // nil while fields have problems
 	// Empty says why there is no quote (e.g. "Fix the highlighted fields").
 	Empty string
+	// OfferKMS links the warning that KMS charges are not estimated to the KMS
+	// estimator: for customers, who cannot add a KMS item to their quote.
+	OfferKMS bool
+}
+
+// kmsEstimatorFor is the KMS estimator in the region of q's first Secrets Manager
+// item (of either billing), or "" when q estimates KMS charges already or has no
+// such item.
+func kmsEstimatorFor(q *pricing.Quote) string {
+	link := ""
+	for _, it := range q.Items {
+		switch {
+		case it.Product == pricing.ProductKMS:
+			return ""
+		case link == "":
+			link = "/kms?region=" + url.QueryEscape(it.Region)
+		}
+	}
+	return link
 }
 
 // Announcement is the quote's totals in a sentence, or why there is no quote: what

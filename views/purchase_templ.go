@@ -825,7 +825,7 @@ func OrderPage(v OrderView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = QuotePanel(QuoteView{Title: "What you ordered", Quote: &v.Quote}, "order").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = QuotePanel(QuoteView{Title: "What you ordered", Quote: &v.Quote, OfferKMS: true}, "order").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

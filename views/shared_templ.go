@@ -258,7 +258,7 @@ func SharedQuotePage(v SharedQuote) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = QuotePanel(QuoteView{Title: "As saved", Quote: &v.Saved}, "quote").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = QuotePanel(QuoteView{Title: "As saved", Quote: &v.Saved, OfferKMS: true}, "quote").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -102,6 +102,11 @@ func TestRegionComparisonLinksEachRegion(t *testing.T) {
 	if !strings.Contains(body, `data-testid="regions-same"`) || strings.Contains(body, "badge-cheapest") {
 		t.Error("KMS: the same in every region, no cheapest")
 	}
+	_, table, _ := strings.Cut(body, `data-testid="region-table"`)
+	table, _, _ = strings.Cut(table, "</table>")
+	if strings.Contains(table, "Region group") || strings.Count(table, "<tbody>") != 1 {
+		t.Error("KMS: one list of regions, without Secrets Manager's price groups")
+	}
 }
 
 func TestBreakEvenChartAndLineDetails(t *testing.T) {
@@ -120,5 +125,20 @@ func TestBreakEvenChartAndLineDetails(t *testing.T) {
 	}
 	if n := len(find(doc, "details")); n < 3 {
 		t.Errorf("every line opens to its arithmetic: %d details", n)
+	}
+}
+
+// TestCustomersAreOfferedTheKMSEstimator: the warning that Secrets Manager adds KMS
+// charges tells a customer where to estimate them; a rep adds a KMS line instead.
+func TestCustomersAreOfferedTheKMSEstimator(t *testing.T) {
+	s, _ := newTestServer(t)
+	link := `<a href="/kms?region=ap-tokyo" data-testid="kms-estimator-link">Estimate KMS charges in the KMS estimator</a>`
+	for _, path := range []string{"/ssm?region=ap-tokyo", "/ssm/quote?region=ap-tokyo", "/purchase/ssm?region=ap-tokyo"} {
+		if body := get(s, path).Body.String(); strings.Count(body, link) != 1 {
+			t.Errorf("%s: %d links to the KMS estimator, want 1", path, strings.Count(body, link))
+		}
+	}
+	if body := get(s, "/kms?region=ap-tokyo").Body.String(); strings.Contains(body, "kms-estimator-link") {
+		t.Error("the KMS estimator offers itself")
 	}
 }
