@@ -7,7 +7,7 @@ import (
 
 // TermsVersion names the wording of the pricing terms below. Change it with any change
 // of wording: an order records the version and a hash of the exact text accepted.
-const TermsVersion = "2025-03-26.1"
+const TermsVersion = "2026-11-26.1"
 
 // Terms are the pricing terms a buyer accepts for a quote: what is bought and when it
 // is paid, the overdue policy of each service in it, and its warnings.
@@ -40,10 +40,10 @@ func TermsFor(q Quote) Terms {
 				plural(s.Packages, "package", "packages")+" ("+count(s.IncludedCredentials)+" credentials, "+
 				count(s.TotalQPS)+" QPS in all), "+s.Billing+" billing for a term of "+plural(s.TermMonths, "month", "months")+
 				", "+FormatMoney(it.Monthly)+" "+q.Currency+" a month, "+FormatMoney(it.Upfront)+" "+q.Currency+
-				" paid up front when the order is placed.")
+				" due up front for the whole term once the order is confirmed; the subscription starts once it is paid.")
 		case ProductKMS:
-			ordered = append(ordered, "Key Management Service in "+it.RegionName+": the service is activated when the "+
-				"order is placed; nothing is paid up front, usage is billed monthly (this quote estimates "+
+			ordered = append(ordered, "Key Management Service in "+it.RegionName+": the service is activated once the "+
+				"order is confirmed; nothing is paid up front, usage is billed monthly (this quote estimates "+
 				FormatMoney(it.Monthly)+" "+q.Currency+" a month of key storage, plus API calls for the account).")
 		}
 	}

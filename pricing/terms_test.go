@@ -14,7 +14,7 @@ func TestTermsStateWhatIsBoughtAndTheOverduePolicies(t *testing.T) {
 	}
 	text := all.String()
 	for _, want := range []string{
-		"annual billing for a term of 12 months", "22,380.00 USD paid up front",
+		"annual billing for a term of 12 months", "22,380.00 USD due up front",
 		"3rd to 5th day of the following month",
 		"suspended 24 hours after your account becomes overdue",
 		"KMS resources are released 168 hours (7 days) after your account becomes overdue",
@@ -29,6 +29,54 @@ func TestTermsStateWhatIsBoughtAndTheOverduePolicies(t *testing.T) {
 	}
 	if terms.Version != TermsVersion || len(terms.Hash) != 64 {
 		t.Errorf("version %q hash %q", terms.Version, terms.Hash)
+	}
+}
+
+// TestTermsWordingIsExact: the terms are what a buyer accepts, so every word of them
+// is checked, for a quote with every section: a change of wording fails here until
+// the expected text below is changed, and then until TermsVersion is changed too.
+func TestTermsWordingIsExact(t *testing.T) {
+	q := mustQuote(t, ssm("ap-tokyo", 2500, 2, BillingAnnual, 12), kms("ap-guangzhou", 201, 0, 0, 0))
+	want := []TermsSection{
+		{"What you are ordering", []string{
+			"Secrets Manager Enterprise Edition in Tokyo: 3 packages (3,000 credentials, 2,500 QPS in all), annual billing for a term of 12 months, 1,865.00 USD a month, 22,380.00 USD due up front for the whole term once the order is confirmed; the subscription starts once it is paid.",
+			"Key Management Service in Guangzhou: the service is activated once the order is confirmed; nothing is paid up front, usage is billed monthly (this quote estimates 361.80 USD a month of key storage, plus API calls for the account).",
+		}},
+		{"Billing", []string{
+			"A Secrets Manager subscription costs its monthly price for every month of its term: monthly billing is for 1 to 11 months, annual billing for 1, 2 or 3 years of 12 months each, with no discount. The whole term is paid up front.",
+			"Key Management Service is pay-as-you-go and billed monthly: customer managed keys by the day, API calls per month for the whole account after its free calls, with a minimum as the price book states. The fees of a month are calculated and deducted on the 3rd to 5th day of the following month.",
+			"Prices are those of price book 2025-03-26.1, effective 2025-03-26, in USD. This order records the quote as shown; your Tencent Cloud bill is final.",
+		}},
+		{"Key Management Service charges from Secrets Manager", []string{
+			"Secrets Manager encrypts your secrets with keys managed by Key Management Service, which may add KMS charges to your bill, billed as Key Management Service.",
+		}},
+		{"Overdue payment", []string{
+			"When your account is overdue, notices of the suspension are sent by email and SMS to the account's creators and collaborators, on the day and after.",
+			"Key Management Service is suspended 24 hours after your account becomes overdue: access is denied, your key data is kept, and key storage and API calls incur no fees while suspended. KMS resources are released 168 hours (7 days) after your account becomes overdue.",
+			"Secrets Manager is suspended 24 hours after your account becomes overdue: access is denied, your secret data is kept, and secret storage and API calls incur no fees while suspended. Secrets are released 168 hours (7 days) after the suspension, that is 192 hours after your account becomes overdue.",
+		}},
+		{"Warnings", []string{
+			"201 customer managed CMKs in Guangzhou exceed the quota of 200 per region: a quota increase is needed (submit a ticket or contact sales).",
+			"This order records that a KMS quota increase is required before the keys above the quota can be created.",
+		}},
+	}
+	got := TermsFor(q)
+	if len(got.Sections) != len(want) {
+		t.Fatalf("%d sections, want %d: %q", len(got.Sections), len(want), got.Sections)
+	}
+	for i, w := range want {
+		g := got.Sections[i]
+		if g.Title != w.Title || strings.Join(g.Paragraphs, "\n") != strings.Join(w.Paragraphs, "\n") {
+			t.Errorf("section %d:\n got %q %q\nwant %q %q", i+1, g.Title, g.Paragraphs, w.Title, w.Paragraphs)
+		}
+	}
+	// Each wording has its own version: this text's hash under the version in force.
+	// A new wording gets a new TermsVersion and a line here; the old lines stay.
+	recorded := map[string]string{
+		"2026-11-26.1": "b21abe60e09150a4377adf50bb7e1f43bd3671924985f03f0d2655f7f5240972",
+	}
+	if h, ok := recorded[TermsVersion]; !ok || h != got.Hash {
+		t.Errorf("the terms under version %s hash to %s, recorded %q: a new wording needs a new TermsVersion", TermsVersion, got.Hash, h)
 	}
 }
 
