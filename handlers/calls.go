@@ -64,6 +64,21 @@ func monthlyCalls(f form, credentials, days int64) (priced form, note, problem s
 	return priced, "Counted as " + views.Count(monthly) + " calls a month (" + views.Count(days) + " days).", ""
 }
 
+// comparedCalls are the old billing's calls as the comparison varies the credentials:
+// typed per credential a day, they grow with the credentials; typed otherwise, they
+// are the month's count, monthly, whatever the credentials.
+func comparedCalls(f form, monthly int64) pricing.Calls {
+	if f.value("api_calls_unit") == pricing.PerCredentialPerDay {
+		n, msg := pricing.ParseCount("api_calls", f.value("api_calls"))
+		if msg == "" {
+			if per, msg := pricing.MonthlyCalls(n, pricing.PerCredentialPerDay, 1, 0); msg == "" {
+				return pricing.Calls{PerCredential: per}
+			}
+		}
+	}
+	return pricing.Calls{Monthly: monthly}
+}
+
 // kmsDays is the month the KMS form estimates: its Days field when that is a valid
 // number of days, else 0 (the default month; a bad value gets its own message).
 func kmsDays(f form) int64 {

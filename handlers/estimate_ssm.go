@@ -76,9 +76,10 @@ func (h *Handlers) ssmEstimate(query url.Values) views.SSMResults {
 		res.Legacy = quoteView("Old billing (pay-as-you-go)", lq, lerr)
 		if err == nil && lerr == nil {
 			res.CallsNote = note
-			res.Comparison = h.comparison(q, lq, item, legacy)
+			calls := comparedCalls(f, legacy.APICalls)
+			res.Comparison = h.comparison(q, lq, item, calls)
 			packages := max(q.Items[0].SSM.Packages+1, 3)
-			if c, ok := b.BillingCurves(item.Region, item.QPSUnits, legacy.APICalls, packages); ok {
+			if c, ok := b.BillingCurves(item.Region, item.QPSUnits, calls, packages); ok {
 				chart := views.NewBreakEvenChart(c, item.Credentials, q.Currency)
 				res.Chart = &chart
 			}
@@ -196,7 +197,7 @@ func (f form) ssmItem() pricing.Item {
 
 // comparison puts old and new billing side by side in words, with the credential
 // counts at which the new billing is the cheaper one.
-func (h *Handlers) comparison(newQ, oldQ pricing.Quote, item, legacy pricing.Item) string {
+func (h *Handlers) comparison(newQ, oldQ pricing.Quote, item pricing.Item, calls pricing.Calls) string {
 	n, o := newQ.Totals.Monthly, oldQ.Totals.Monthly
 	var sb strings.Builder
 	sb.WriteString("At " + views.Count(item.Credentials) + " credentials, the new billing costs " + views.Money(n) + " a month")
@@ -209,17 +210,21 @@ func (h *Handlers) comparison(newQ, oldQ pricing.Quote, item, legacy pricing.Ite
 		sb.WriteString(", the same as the old billing. ")
 	}
 	packages := max(newQ.Items[0].SSM.Packages+1, 3)
-	ranges := h.bk().NewBillingCheaper(item.Region, item.QPSUnits, legacy.APICalls, packages)
+	ranges := h.bk().NewBillingCheaper(item.Region, item.QPSUnits, calls, packages)
 	upTo := views.Count(packages * h.bk().SSM.Editions[0].CredentialsPerPackage)
+	with := "With " + views.Count(calls.Monthly) + " API calls a month"
+	if calls.PerCredential > 0 {
+		with = "With " + views.Count(calls.PerCredential) + " API calls a month for each credential"
+	}
 	if len(ranges) == 0 {
-		sb.WriteString("With " + views.Count(legacy.APICalls) + " API calls a month, the new billing is not cheaper at any count up to " + upTo + " credentials.")
+		sb.WriteString(with + ", the new billing is not cheaper at any count up to " + upTo + " credentials.")
 		return sb.String()
 	}
 	parts := make([]string, len(ranges))
 	for i, rg := range ranges {
 		parts[i] = views.Count(rg.From) + " to " + views.Count(rg.To)
 	}
-	sb.WriteString("With " + views.Count(legacy.APICalls) + " API calls a month, the new billing is cheaper from " +
+	sb.WriteString(with + ", the new billing is cheaper from " +
 		strings.Join(parts, ", from ") + " credentials (counted up to " + upTo + ").")
 	return sb.String()
 }

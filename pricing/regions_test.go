@@ -61,7 +61,7 @@ func TestCompareRegionsAsQuotesOfTheirOwn(t *testing.T) {
 // break-even runs against a brute-force search.
 func TestBillingCurvesMatchQuotes(t *testing.T) {
 	b := mustBook(t)
-	c, ok := b.BillingCurves("ap-guangzhou", 1, 10_000_000, 3)
+	c, ok := b.BillingCurves("ap-guangzhou", 1, Calls{Monthly: 10_000_000}, 3)
 	if !ok || c.MaxCredentials != 3000 || len(c.NewSteps) != 3 {
 		t.Fatalf("%+v", c)
 	}

@@ -19,7 +19,7 @@ func curves(t *testing.T, region string, apiCalls, packages int64) pricing.Curve
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, ok := b.BillingCurves(region, 0, apiCalls, packages)
+	c, ok := b.BillingCurves(region, 0, pricing.Calls{Monthly: apiCalls}, packages)
 	if !ok {
 		t.Fatalf("no curves for %s", region)
 	}

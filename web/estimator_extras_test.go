@@ -67,6 +67,18 @@ func TestAPICallsInAnyUnit(t *testing.T) {
 	if labels(doc)["API calls per credential per day"] != "api_calls" {
 		t.Error("the field's label follows its unit")
 	}
+	// Counted per credential, the calls grow with the credentials the comparison
+	// tries, whatever count was typed: 1,000 a day is 0.15 a credential a month, so
+	// 0.55 against a package's 366 makes new billing cheaper from 666 credentials.
+	for _, credentials := range []string{"100", "700"} {
+		doc := pageOK(t, s, "/ssm?region=ap-beijing&compare=1&api_calls=1000&api_calls_unit=credential-day&credentials="+credentials)
+		if got := oneTestID(t, doc, "comparison"); !strings.Contains(got, "With 30,000 API calls a month for each credential, the new billing is cheaper from 666 to 1,000,") {
+			t.Errorf("%s credentials, 1,000 calls a day each: %q", credentials, got)
+		}
+		if got := oneTestID(t, doc, "breakeven-text"); !strings.HasPrefix(got, "New billing is cheaper from 666 to 1,000,") {
+			t.Errorf("%s credentials, 1,000 calls a day each: chart %q", credentials, got)
+		}
+	}
 	doc = pageOK(t, s, "/kms?region=ap-tokyo&customer_keys=0&api_calls=1&api_calls_unit=second")
 	if got := oneTestID(t, doc, "quote-monthly-total"); got != "46.30" { // 2,592,000 - 20,000 = 2,572,000 x 0.18/10,000
 		t.Errorf("1 call a second: %s, want 46.30", got)
