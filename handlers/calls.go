@@ -64,6 +64,15 @@ func monthlyCalls(f form, credentials, days int64) (priced form, note, problem s
 	return priced, "Counted as " + views.Count(monthly) + " calls a month (" + views.Count(days) + " days).", ""
 }
 
+// kmsMonthlyCalls is monthlyCalls for KMS, which has no credentials to count calls
+// per: a count per credential is a problem, not 0 calls.
+func kmsMonthlyCalls(f form) (priced form, note, problem string) {
+	if f.value("api_calls_unit") == pricing.PerCredentialPerDay {
+		return f, "", "Calls per credential are for Secrets Manager's old billing: count these a month, a day or a second"
+	}
+	return monthlyCalls(f, 0, kmsDays(f))
+}
+
 // comparedCalls are the old billing's calls as the comparison varies the credentials:
 // typed per credential a day, they grow with the credentials; typed otherwise, they
 // are the month's count, monthly, whatever the credentials.

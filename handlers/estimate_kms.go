@@ -29,7 +29,7 @@ func (h *Handlers) kmsEstimate(r *http.Request) views.KMSResults {
 	b := h.bk()
 	f := h.kmsForm(r.URL.Query())
 	errs := map[string]string{}
-	priced, callsNote, problem := monthlyCalls(f, 0, kmsDays(f))
+	priced, callsNote, problem := kmsMonthlyCalls(f)
 	item := priced.item(pricing.ProductKMS, nil)
 	// A blank Days field means the default month, as for any other way in.
 	q, err := h.compute("estimator", b, pricing.Request{Items: []pricing.Item{item}})

@@ -130,7 +130,7 @@ func (h *Handlers) review(r *http.Request, product string, in url.Values) views.
 	} else {
 		f = h.kmsForm(in)
 		var priced form
-		priced, _, problem = monthlyCalls(f, 0, kmsDays(f))
+		priced, _, problem = kmsMonthlyCalls(f)
 		item = priced.item(pricing.ProductKMS, nil)
 	}
 	back := url.Values{}

@@ -154,3 +154,18 @@ func TestCustomersAreOfferedTheKMSEstimator(t *testing.T) {
 		t.Error("the KMS estimator offers itself")
 	}
 }
+
+// TestKMSRefusesCallsPerCredential: KMS has no credentials to count calls for, so a
+// link asking for calls per credential gets a message, not a quote of no calls.
+func TestKMSRefusesCallsPerCredential(t *testing.T) {
+	s, _ := newTestServer(t)
+	for _, path := range []string{"/kms?", "/kms/quote?", "/purchase/kms?"} {
+		body := get(s, path+"api_calls=50000&api_calls_unit=credential-day").Body.String()
+		if strings.Contains(body, `data-testid="quote-monthly-total"`) || strings.Contains(body, `name="token"`) {
+			t.Errorf("%s: calls per credential priced as a KMS quote", path)
+		}
+		if path != "/purchase/kms?" && !strings.Contains(body, "Calls per credential are for Secrets Manager") {
+			t.Errorf("%s: no message on calls per credential", path)
+		}
+	}
+}
