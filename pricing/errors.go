@@ -85,7 +85,7 @@ func jsonErrorMessage(err error) string {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &te):
-		return fmt.Sprintf("must be a %s, not a JSON %s", jsonKind(te.Type.Kind().String()), te.Value)
+		return fmt.Sprintf("must be %s, not %s", jsonKind(te.Type.Kind().String()), jsonValueKind(te.Value))
 	case errors.As(err, &se):
 		return fmt.Sprintf("is not valid JSON (at byte %d)", se.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -98,16 +98,34 @@ func jsonErrorMessage(err error) string {
 
 var errEmpty = errors.New("empty")
 
+// jsonKind names, for people, the JSON a Go kind is decoded from.
 func jsonKind(goKind string) string {
 	switch goKind {
 	case "string":
-		return "string"
+		return "a string"
 	case "slice", "array":
-		return "list"
+		return "a list"
 	case "struct", "map":
-		return "object"
+		return "an object"
 	case "bool":
 		return "true or false"
 	}
-	return "number"
+	return "a number"
+}
+
+// jsonValueKind names, for people, the kind of JSON value the decoder found.
+func jsonValueKind(v string) string {
+	switch {
+	case v == "array":
+		return "a list"
+	case v == "object":
+		return "an object"
+	case v == "bool":
+		return "true or false"
+	case v == "string":
+		return "a string"
+	case strings.HasPrefix(v, "number"):
+		return "a number" // "number", or "number 1.5" for a number out of range
+	}
+	return v
 }

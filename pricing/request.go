@@ -41,7 +41,8 @@ type Request struct {
 // Credentials, QPSUnits, Billing and TermMonths; kms uses CustomerKeys, ManagedKeys,
 // PendingDeletionKeys, APICalls and Days; ssm_legacy uses Credentials and APICalls.
 // An empty Edition means the price book's first edition and a zero Days means
-// [DefaultDays].
+// [DefaultDays]: a field left out of a request. A 0 sent for days is refused by the
+// decoders, as a month of no days.
 type Item struct {
 	Product             string `json:"product"`
 	Region              string `json:"region"`
@@ -314,7 +315,11 @@ func decodeError(err error) error {
 	case errors.As(err, &se), strings.HasPrefix(err.Error(), "json: unknown field "):
 		return &MalformedError{"the request " + jsonErrorMessage(err)}
 	case errors.As(err, &te):
-		return &MalformedError{te.Field + " " + jsonErrorMessage(err)}
+		field := te.Field
+		if field == "" {
+			field = "the request" // the whole body is of the wrong kind
+		}
+		return &MalformedError{field + " " + jsonErrorMessage(err)}
 	case strings.HasPrefix(err.Error(), "json: "): // e.g. nesting too deep
 		return &MalformedError{"the request " + jsonErrorMessage(err)}
 	}

@@ -109,6 +109,17 @@ func TestQuoteAPIErrors(t *testing.T) {
 	if got := fmt.Sprint(m["errors"]); !strings.Contains(got, "a monthly term is 1 to 11 months") || strings.Contains(got, "36") {
 		t.Errorf("monthly term of 40: %s", got)
 	}
+	// A body of the wrong kind is named and worded for people.
+	for body, want := range map[string]string{
+		`[]`:            "the request must be an object, not a list",
+		`"x"`:           "the request must be an object, not a string",
+		`{"items":[1]}`: "items must be an object, not a number",
+		`{"items":{}}`:  "items must be a list, not an object",
+	} {
+		if _, m, _ := postJSON(s, body); fmt.Sprint(m["errors"]) != "[map[field: message:"+want+"]]" {
+			t.Errorf("%s: %v, want %q", body, m["errors"], want)
+		}
+	}
 	// 422 lists every problem at once.
 	_, m, _ = postJSON(s, tests[0].body)
 	if n := len(m["errors"].([]any)); n != 2 {
