@@ -71,22 +71,34 @@ func (h *Handlers) showReview(w http.ResponseWriter, r *http.Request, v views.Re
 	key := "review:" + reviewKey(v.Product, v.Hidden, v.Terms.Hash)
 	v.Token = h.sessions.GetString(r.Context(), key)
 	if v.Token == "" || r.URL.Query().Get("again") != "" {
+		// Ordering again makes a new order, however often this page is loaded: the
+		// one the last form placed is named, so that a reload or Back to this page
+		// does not order a third time unawares.
+		if v.Token != "" {
+			v.PreviousID = h.placedWith(r, v.Token)
+		}
 		v.Token = newToken()
 		h.sessions.Put(r.Context(), key, v.Token)
 	}
-	// Asked of the orders themselves, so that placing an order writes nothing to the
-	// session. Without an answer the page is still right: posting it again is safe.
-	if owner := h.sessions.GetString(r.Context(), ownerKey); owner != "" {
-		id, err := h.orders.PlacedOrderID(r.Context(), owner, v.Token)
-		if err != nil {
-			h.logger(r).Warn("review: placed order not looked up", "err", err)
-		}
-		if id != "" {
-			v.PlacedID = id
-			v.Again = v.Again + "&again=1"
-		}
+	if v.PlacedID = h.placedWith(r, v.Token); v.PlacedID != "" {
+		v.Again = v.Again + "&again=1"
 	}
 	h.render(w, r, http.StatusOK, views.ReviewPage(v))
+}
+
+// placedWith is the order this session placed with a review's token, or "". It is
+// asked of the orders themselves, so that placing an order writes nothing to the
+// session; without an answer the page is still right, as posting it again is safe.
+func (h *Handlers) placedWith(r *http.Request, token string) string {
+	owner := h.sessions.GetString(r.Context(), ownerKey)
+	if owner == "" {
+		return ""
+	}
+	id, err := h.orders.PlacedOrderID(r.Context(), owner, token)
+	if err != nil {
+		h.logger(r).Warn("review: placed order not looked up", "err", err)
+	}
+	return id
 }
 
 // reviewKey names a review in the session: its product, inputs and terms.

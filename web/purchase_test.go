@@ -286,15 +286,25 @@ func TestReviewAgainKeepsItsToken(t *testing.T) {
 	if id, err := b.PlaceOrder(back); err != nil || id != placed {
 		t.Errorf("posting the review again: %q %v, want %s", id, err, placed)
 	}
+	_, body, _ = b.Get("/purchase/" + tokyoAnnual + "&again=1")
+	if !strings.Contains(body, `data-testid="ordering-again"`) || !strings.Contains(body, `href="/orders/`+placed+`"`) {
+		t.Error("the review that orders again must name the order placed already")
+	}
 	fresh := b.ReviewForm(tokyoAnnual + "&again=1")
 	if fresh.Get("token") == first.Get("token") {
 		t.Fatal("ordering again needs a new token")
 	}
-	if id, err := b.PlaceOrder(fresh); err != nil || id == placed {
-		t.Errorf("ordering the same again: %q %v", id, err)
+	second, err := b.PlaceOrder(fresh)
+	if err != nil || second == placed {
+		t.Errorf("ordering the same again: %q %v", second, err)
 	}
 	if ids := b.MyOrders(); len(ids) != 2 {
 		t.Errorf("My orders lists %d, want 2", len(ids))
+	}
+	// Back (or a reload) to the page that ordered again names the second order, so
+	// that a third is not placed unawares.
+	if _, body, _ := b.Get("/purchase/" + tokyoAnnual + "&again=1"); !strings.Contains(body, `href="/orders/`+second+`"`) {
+		t.Error("the review that ordered again, loaded again, must name the order it placed")
 	}
 }
 
