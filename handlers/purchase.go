@@ -294,7 +294,13 @@ func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 		h.logger(r).Info("order placed", "order_id", placed.ID, "products", order.Products)
 		setPlaced(w, r, h.secure, placed.ID, 300)
 	}
-	// Post/redirect/get: a reload of the confirmation does not post again.
+	// Post/redirect/get: a reload of the confirmation does not post again. A form
+	// that placed its order already places nothing; when it came back with other
+	// details, the order's page says they were not used.
+	if !created && placed.Buyer != order.Buyer {
+		http.Redirect(w, r, "/orders/"+placed.ID+"?resent=other", http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, "/orders/"+placed.ID, http.StatusSeeOther)
 }
 
@@ -327,6 +333,7 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, views.OrderPage(views.OrderView{
 		Page:                  h.page(r, title, ""),
 		JustPlaced:            justPlaced,
+		ResentOther:           r.URL.Query().Get("resent") == "other",
 		ID:                    o.ID,
 		Status:                o.Status,
 		Created:               o.CreatedAt,
@@ -364,7 +371,7 @@ func (h *Handlers) MyOrders(w http.ResponseWriter, r *http.Request) {
 			}
 			rows = append(rows, views.OrderRow{
 				ID: o.ID, Created: o.CreatedAt, Status: o.Status, Products: strings.Join(names, ", "),
-				Monthly: views.Money(o.MonthlyTotal), Upfront: views.Money(o.UpfrontTotal),
+				Monthly: views.Money(o.MonthlyTotal) + " " + o.Quote.Currency, Upfront: views.Money(o.UpfrontTotal) + " " + o.Quote.Currency,
 			})
 		}
 	}

@@ -151,6 +151,19 @@ func quantityText(l pricing.Line) string {
 	return q + " " + l.Unit + "s"
 }
 
+// StatusText is an order's status as its buyer reads it.
+func StatusText(status string) string {
+	switch status {
+	case store.StatusSubmitted:
+		return "Submitted: waiting for confirmation"
+	case store.StatusConfirmed:
+		return "Confirmed"
+	case store.StatusCancelled:
+		return "Cancelled"
+	}
+	return status
+}
+
 // nextSteps says what follows an order, for each product in it, as far as its status
 // goes: nothing follows a cancelled order, and KMS is active once the order is
 // confirmed.

@@ -94,10 +94,33 @@ func TestOrderIsPlacedOncePerReviewPage(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("confirmation %d", code)
 	}
-	for _, want := range []string{`data-testid="order-id"`, "submitted", "1,865.00", "22,380.00", "payment of 22,380.00 USD is due up front"} {
+	for _, want := range []string{`data-testid="order-id"`, `data-testid="order-status">Submitted: waiting for confirmation<`, "1,865.00", "22,380.00", "payment of 22,380.00 USD is due up front"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the confirmation lacks %q", want)
 		}
+	}
+	if ids := b.MyOrders(); len(ids) != 1 {
+		t.Errorf("My orders lists %d orders, want 1", len(ids))
+	}
+	if strings.Contains(body, `data-testid="resent-other"`) {
+		t.Error("the same form sent again is no news")
+	}
+	if _, list, _ := b.Get("/orders"); !strings.Contains(list, "1,865.00 USD") || !strings.Contains(list, "Submitted: waiting for confirmation") {
+		t.Error("My orders must give amounts with their currency, and the status in words")
+	}
+	// The form sent again with another buyer's details: still the one order, which
+	// says it kept its own details.
+	other := url.Values{}
+	for k, v := range form {
+		other[k] = v
+	}
+	other.Set("contact_name", "Bob Other")
+	_, _, h := b.Post("/orders", other, nil)
+	if h.Get("Location") != locations[0]+"?resent=other" {
+		t.Fatalf("the form sent again with other details went to %q", h.Get("Location"))
+	}
+	if _, body, _ := b.Get(h.Get("Location")); !strings.Contains(body, `data-testid="resent-other"`) || strings.Contains(body, "Bob Other") {
+		t.Error("the order must say the details sent again were not used, and keep its own")
 	}
 	if ids := b.MyOrders(); len(ids) != 1 {
 		t.Errorf("My orders lists %d orders, want 1", len(ids))

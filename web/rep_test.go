@@ -431,7 +431,7 @@ func testDesk(t *testing.T, databaseURL string) {
 		t.Errorf("status=confirmed: %v", got)
 	}
 	// The customer still sees only their own orders, with the new status.
-	if _, body, _ := buyer.Get("/orders/" + ids[0]); !strings.Contains(body, "confirmed") {
+	if _, body, _ := buyer.Get("/orders/" + ids[0]); !strings.Contains(body, `data-testid="order-status">Confirmed<`) {
 		t.Error("the buyer sees the confirmed status")
 	}
 	// What happens next follows the status: KMS is not active before the order is
