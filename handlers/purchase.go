@@ -217,7 +217,7 @@ func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 	v.Accept.Value = r.PostForm.Get("accept_terms")
 	if v.Terms == nil {
 		h.metrics.OrderFailed(product, "invalid")
-		h.render(w, r, http.StatusUnprocessableEntity, views.ReviewPage(v))
+		h.refuseOrder(w, r, http.StatusUnprocessableEntity, v)
 		return
 	}
 	if !validToken(v.Token) {
@@ -225,7 +225,7 @@ func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 		// A form without its token did not come from our review page: give a new one.
 		v.Token = newToken()
 		v.Problem = "This form has expired. Check the order below and place it again."
-		h.render(w, r, http.StatusUnprocessableEntity, views.ReviewPage(v))
+		h.refuseOrder(w, r, http.StatusUnprocessableEntity, v)
 		return
 	}
 	v.Account.Error = accountIDProblem(v.Account.Value)
@@ -242,7 +242,7 @@ func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 	}
 	if v.Account.Error != "" || v.Name.Error != "" || v.Email.Error != "" || v.Accept.Error != "" || v.Problem != "" {
 		h.metrics.OrderFailed(product, "invalid")
-		h.render(w, r, http.StatusUnprocessableEntity, views.ReviewPage(v))
+		h.refuseOrder(w, r, http.StatusUnprocessableEntity, v)
 		return
 	}
 
@@ -275,13 +275,13 @@ func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 		h.logger(r).Warn("place order: database unavailable", "err", err)
 		v.Problem = "Your order could not be recorded because the order database does not answer. Nothing was charged. Your details are kept below: place the order again in a moment."
 		w.Header().Set("Retry-After", "5")
-		h.render(w, r, http.StatusServiceUnavailable, views.ReviewPage(v))
+		h.refuseOrder(w, r, http.StatusServiceUnavailable, v)
 		return
 	case errors.Is(err, store.ErrIdempotencyConflict):
 		h.metrics.OrderFailed(product, "conflict")
 		v.Token = newToken()
 		v.Problem = "This form was already used from another browser. Check the order below and place it again."
-		h.render(w, r, http.StatusConflict, views.ReviewPage(v))
+		h.refuseOrder(w, r, http.StatusConflict, v)
 		return
 	case err != nil:
 		h.metrics.OrderFailed(product, "error")
@@ -302,6 +302,13 @@ func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/orders/"+placed.ID, http.StatusSeeOther)
+}
+
+// refuseOrder answers a review form that placed no order: the page again, its title
+// saying so first, as a screen reader reads it.
+func (h *Handlers) refuseOrder(w http.ResponseWriter, r *http.Request, status int, v views.Review) {
+	v.Page.Title = "Error: " + v.Page.Title
+	h.render(w, r, status, views.ReviewPage(v))
 }
 
 // OrderDetail shows an order to the browser session that placed it; to anyone else

@@ -206,9 +206,25 @@ func TestBuyerFieldsAreValidated(t *testing.T) {
 		}
 		form.Set(tc.field, tc.value)
 		code, body, _ := b.Post("/orders", form, nil)
-		if code != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) {
-			t.Errorf("%s=%q: %d, want 422 saying %q", tc.field, tc.value, code, tc.want)
+		if code != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) || !strings.Contains(body, "<title>Error: Review your order") {
+			t.Errorf("%s=%q: %d, want 422 saying %q, with Error in its title", tc.field, tc.value, code, tc.want)
 		}
+		// A field's problem is listed at the top too, linked to the field.
+		if tc.field != "token" && !strings.Contains(body, `<li><a href="#`+tc.field+`">`) {
+			t.Errorf("%s=%q: the summary at the top lacks a link to the field", tc.field, tc.value)
+		}
+	}
+	// Several problems at once are all listed.
+	form := url.Values{}
+	for k, v := range base {
+		form[k] = v
+	}
+	form.Set("account_id", "")
+	form.Set("contact_email", "ada")
+	form.Del("accept_terms")
+	if _, body, _ := b.Post("/orders", form, nil); !strings.Contains(body, "Correct these 3 fields:") ||
+		!strings.Contains(body, `<a href="#accept_terms">I accept the pricing terms</a>: Tick the box`) {
+		t.Error("the summary must list every field with a problem")
 	}
 }
 
