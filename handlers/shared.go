@@ -175,6 +175,7 @@ func (h *Handlers) reviewShare(r *http.Request, s store.Share, ver store.QuoteVe
 		Product: "share",
 		Hidden:  []views.Option{{Value: "share", Label: s.Token}},
 		Back:    "/s/" + s.Token,
+		BackTo:  "the quote",
 		Again:   "/s/" + s.Token + "/purchase?",
 		Account: views.Field{Name: "account_id", Label: "Account ID", Value: ver.CustomerAccountID, Hint: "Your Tencent Cloud account ID (UIN): digits only."},
 		Name:    views.Field{Name: "contact_name", Label: "Contact name"},

@@ -460,6 +460,9 @@ func testShare(t *testing.T, databaseURL string) {
 	if strings.Contains(body, `data-testid="purchase-leaves-out"`) {
 		t.Error("an order of this quote leaves nothing out")
 	}
+	if _, body, _ := customer.Get(link + "/purchase"); !strings.Contains(body, `<a href="`+link+`">Back to the quote</a>`) {
+		t.Error("the review of a shared quote must lead back to the quote, and say so")
+	}
 	order, err := customer.PlaceOrder(customer.ReviewFormAt(link + "/purchase"))
 	if err != nil {
 		t.Fatal(err)
