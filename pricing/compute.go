@@ -116,7 +116,11 @@ func (b *Book) quoteSSM(it Item) QuotedItem {
 	}
 	note := ""
 	if it.Credentials != sizing.IncludedCredentials {
-		note = words(count(it.Credentials), " credentials need ", plural(packages, "package", "packages"))
+		need := " credentials need "
+		if it.Credentials == 1 {
+			need = " credential needs "
+		}
+		note = words(count(it.Credentials), need, plural(packages, "package", "packages"))
 	}
 	var buf [160]byte // formulas and descriptions are built here, then copied once
 	lines := make([]Line, 1, 2)
@@ -253,7 +257,7 @@ func (b *Book) callLine(desc string, calls int64, p CallPrice, tx *callTexts) Li
 	if billable > 0 && billable < p.MinimumBilled {
 		billed = p.MinimumBilled
 		if note != "" {
-			note = words(note, "; ", strconv.FormatInt(billable, 10), " billable calls ", tx.minimum)
+			note = words(note, "; ", plural(billable, "billable call ", "billable calls "), tx.minimum)
 		} else {
 			note = tx.minimum
 		}

@@ -64,3 +64,33 @@ func TestMoneyAndQuantitiesAreFormattedExactly(t *testing.T) {
 		}
 	}
 }
+
+// TestNotesAgreeWithTheirCounts: a note about one thing speaks of one.
+func TestNotesAgreeWithTheirCounts(t *testing.T) {
+	notes := func(q Quote) string {
+		var all []string
+		for _, it := range q.Items {
+			for _, l := range it.Lines {
+				all = append(all, l.Note)
+			}
+		}
+		for _, l := range q.AccountLines {
+			all = append(all, l.Note)
+		}
+		return strings.Join(all, " | ")
+	}
+	for _, tc := range []struct {
+		q         Quote
+		want, not string
+	}{
+		{mustQuote(t, ssm("ap-tokyo", 1, 0, BillingMonthly, 1)), "1 credential needs 1 package", "credentials need"},
+		{mustQuote(t, ssm("ap-tokyo", 1001, 0, BillingMonthly, 1)), "1,001 credentials need 2 packages", "needs"},
+		{mustQuote(t, kms("ap-tokyo", 0, 0, 0, 20_001)), "; 1 billable call billed as 1,000 calls", "calls billed"},
+		{mustQuote(t, kms("ap-tokyo", 0, 0, 0, 20_999)), "; 999 billable calls billed as 1,000 calls", "call billed"},
+	} {
+		got := notes(tc.q)
+		if !strings.Contains(got, tc.want) || strings.Contains(got, tc.not) {
+			t.Errorf("notes %q: want %q, and not %q", got, tc.want, tc.not)
+		}
+	}
+}
