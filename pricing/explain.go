@@ -46,7 +46,7 @@ func (b *Book) writeNotes() {
 		ssmKMSChargesEstimated: Notice{"ssm_kms_charges",
 			"Secrets Manager encrypts with KMS keys, which can add KMS charges (estimated in the KMS item)."},
 		ssmUpfront: Notice{"ssm_upfront",
-			"Secrets Manager subscriptions are paid up front for the whole term when ordered."},
+			"Secrets Manager subscriptions are paid up front for the whole term, once the order is confirmed."},
 		paygMonthly: Notice{"payg_monthly",
 			"Pay-as-you-go charges of a month are settled on the 3rd to 5th day of the following month."},
 		ssmQPSLine: []string{fmt.Sprintf("Compute performance units, %s QPS each", count(b.SSM.QPSUnit.QPS))},
