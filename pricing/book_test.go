@@ -69,6 +69,23 @@ func TestBadPriceBookIsRefusedNamingTheField(t *testing.T) {
 	}
 }
 
+// TestBadPriceBookValuesAreWorded: a value of the wrong kind is named, and so is a
+// number the field cannot hold.
+func TestBadPriceBookValuesAreWorded(t *testing.T) {
+	for value, want := range map[string]string{
+		"1.5":   "must be a whole number, not 1.5",
+		"1e20":  "must be a whole number, not 1e20",
+		`"x"`:   "must be a whole number, not a string",
+		"[1]":   "must be a whole number, not a list",
+		"false": "must be a whole number, not true or false",
+	} {
+		err := mutate(t, `"credentials_per_package": 1000`, `"credentials_per_package": `+value)
+		if err == nil || !strings.HasSuffix(err.Error(), "credentials_per_package: "+want) {
+			t.Errorf("credentials_per_package %s: %v, want %q", value, err, want)
+		}
+	}
+}
+
 func TestLoadBookFromAFile(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "book.json")

@@ -100,20 +100,23 @@ var errEmpty = errors.New("empty")
 
 // jsonKind names, for people, the JSON a Go kind is decoded from.
 func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
+	switch {
+	case goKind == "string":
 		return "a string"
-	case "slice", "array":
+	case goKind == "slice", goKind == "array":
 		return "a list"
-	case "struct", "map":
+	case goKind == "struct", goKind == "map":
 		return "an object"
-	case "bool":
+	case goKind == "bool":
 		return "true or false"
+	case strings.HasPrefix(goKind, "int"), strings.HasPrefix(goKind, "uint"):
+		return "a whole number"
 	}
 	return "a number"
 }
 
-// jsonValueKind names, for people, the kind of JSON value the decoder found.
+// jsonValueKind names, for people, the JSON value the decoder found: its kind, or
+// the number itself ("number 1.5", a number the field cannot hold).
 func jsonValueKind(v string) string {
 	switch {
 	case v == "array":
@@ -124,8 +127,8 @@ func jsonValueKind(v string) string {
 		return "true or false"
 	case v == "string":
 		return "a string"
-	case strings.HasPrefix(v, "number"):
-		return "a number" // "number", or "number 1.5" for a number out of range
+	case v == "number":
+		return "a number"
 	}
-	return v
+	return strings.TrimPrefix(v, "number ")
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -316,8 +317,11 @@ func decodeError(err error) error {
 		return &MalformedError{"the request " + jsonErrorMessage(err)}
 	case errors.As(err, &te):
 		field := te.Field
-		if field == "" {
+		switch {
+		case field == "":
 			field = "the request" // the whole body is of the wrong kind
+		case field == "items" && te.Type.Kind() != reflect.Slice:
+			field = "each item in items" // a list, of something other than objects
 		}
 		return &MalformedError{field + " " + jsonErrorMessage(err)}
 	case strings.HasPrefix(err.Error(), "json: "): // e.g. nesting too deep

@@ -113,7 +113,7 @@ func TestQuoteAPIErrors(t *testing.T) {
 	for body, want := range map[string]string{
 		`[]`:            "the request must be an object, not a list",
 		`"x"`:           "the request must be an object, not a string",
-		`{"items":[1]}`: "items must be an object, not a number",
+		`{"items":[1]}`: "each item in items must be an object, not a number",
 		`{"items":{}}`:  "items must be a list, not an object",
 	} {
 		if _, m, _ := postJSON(s, body); fmt.Sprint(m["errors"]) != "[map[field: message:"+want+"]]" {
