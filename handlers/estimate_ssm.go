@@ -74,6 +74,7 @@ func (h *Handlers) ssmEstimate(query url.Values) views.SSMResults {
 		}
 		addErrors(errs, fieldErrors(lerr, nil))
 		res.Legacy = quoteView("Old billing (pay-as-you-go)", lq, lerr)
+		res.Legacy.OfferKMS = true
 		if err == nil && lerr == nil {
 			res.CallsNote = note
 			calls := comparedCalls(f, legacy.APICalls)

@@ -263,7 +263,7 @@ func SharedQuotePage(v SharedQuote) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.Today != nil {
-				templ_7745c5c3_Err = QuotePanel(QuoteView{Title: "Priced today", Quote: v.Today}, "today").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = QuotePanel(QuoteView{Title: "Priced today", Quote: v.Today, OfferKMS: true}, "today").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

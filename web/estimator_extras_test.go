@@ -144,10 +144,12 @@ func TestBreakEvenChartAndLineDetails(t *testing.T) {
 // charges tells a customer where to estimate them; a rep adds a KMS line instead.
 func TestCustomersAreOfferedTheKMSEstimator(t *testing.T) {
 	s, _ := newTestServer(t)
-	link := `<a href="/kms?region=ap-tokyo" data-testid="kms-estimator-link">Estimate KMS charges in the KMS estimator</a>`
-	for _, path := range []string{"/ssm?region=ap-tokyo", "/ssm/quote?region=ap-tokyo", "/purchase/ssm?region=ap-tokyo"} {
-		if body := get(s, path).Body.String(); strings.Count(body, link) != 1 {
-			t.Errorf("%s: %d links to the KMS estimator, want 1", path, strings.Count(body, link))
+	link := `can add KMS charges: <a href="/kms?region=ap-tokyo" data-testid="kms-estimator-link">estimate them in the KMS estimator</a>.`
+	for path, want := range map[string]int{"/ssm?region=ap-tokyo": 1, "/ssm/quote?region=ap-tokyo": 1, "/purchase/ssm?region=ap-tokyo": 1,
+		"/ssm?region=ap-tokyo&compare=1": 2} { // and the old billing's
+		body := get(s, path).Body.String()
+		if strings.Count(body, link) != want || strings.Contains(body, "add a KMS item") {
+			t.Errorf("%s: %d links to the KMS estimator, want %d, and no offer to add a KMS item", path, strings.Count(body, link), want)
 		}
 	}
 	if body := get(s, "/kms?region=ap-tokyo").Body.String(); strings.Contains(body, "kms-estimator-link") {
