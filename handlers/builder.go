@@ -158,19 +158,28 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 		if v.Problem == "" {
 			v.Problem = "The quote was not saved: correct the highlighted fields."
 		}
+		v.Page.Title = "Error: " + v.Page.Title
 		h.render(w, r, http.StatusUnprocessableEntity, views.BuilderPage(v))
 		return
 	}
 	req := request(lines)
-	saved, ver, err := h.quotes.SaveQuote(r.Context(), id, after, store.QuoteVersion{
+	qv := store.QuoteVersion{
 		QuoteID: draft, Request: req, PriceBookVersion: v.Quote.Quote.PriceBook.Version, Quote: *v.Quote.Quote, SavedBy: rep(r).ID,
 		Name: m.name, CustomerName: m.customer, CustomerAccountID: m.account, Notes: m.notes,
-	})
-	if errors.Is(err, store.ErrQuoteChanged) {
-		if id == "" {
-			id = draft // this form's quote was saved already: the save is one more of it
+	}
+	saved, ver, err := h.quotes.SaveQuote(r.Context(), id, after, qv)
+	if errors.Is(err, store.ErrQuoteChanged) && id == "" {
+		// This form's quote was saved already: the save is one more of it. An ID
+		// that is not a quote of this rep's came from elsewhere: a quote of its own.
+		if sq, lookErr := h.quotes.SavedQuote(r.Context(), draft); lookErr == nil && sq.Rep == rep(r).ID {
+			h.quoteChanged(w, r, draft, 0, m, lines, true)
+			return
 		}
-		h.quoteChanged(w, r, id, after, m, lines)
+		qv.QuoteID = ""
+		saved, ver, err = h.quotes.SaveQuote(r.Context(), "", 0, qv)
+	}
+	if errors.Is(err, store.ErrQuoteChanged) {
+		h.quoteChanged(w, r, id, after, m, lines, false)
 		return
 	}
 	if err != nil {
@@ -195,7 +204,7 @@ func draftOf(id string, f url.Values) string {
 // version, so that saving again (after comparing) keeps theirs on top of it. A save
 // sent twice (a double click) finds its own first send as the latest version: that
 // is not another's change, and the answer is the first send's.
-func (h *Handlers) quoteChanged(w http.ResponseWriter, r *http.Request, id string, after int, m meta, lines []builderLine) {
+func (h *Handlers) quoteChanged(w http.ResponseWriter, r *http.Request, id string, after int, m meta, lines []builderLine, fromNew bool) {
 	sq, ok := h.savedQuote(w, r, id)
 	if !ok {
 		return
@@ -211,7 +220,8 @@ func (h *Handlers) quoteChanged(w http.ResponseWriter, r *http.Request, id strin
 	if len(v.Versions) > 0 && v.Versions[0].Version == sq.Version {
 		v.Changed = v.Versions[0]
 	}
-	v.ChangedFrom = min(after+1, sq.Version)
+	v.ChangedFrom, v.ChangedNew = min(after+1, sq.Version), fromNew
+	v.Page.Title = "Not saved: " + v.Page.Title
 	h.logger(r).Info("quote save refused: changed since the edit began", "quote_id", id, "after", after, "latest", sq.Version, "rep", rep(r).ID)
 	h.render(w, r, http.StatusConflict, views.BuilderPage(v))
 }

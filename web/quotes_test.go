@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"kmsconsole/internal/testserver"
 	"kmsconsole/pricing"
 	"kmsconsole/store"
@@ -91,8 +93,8 @@ func testBuilder(t *testing.T, databaseURL string) {
 	}
 	noName := builderForm("")
 	noName.Set("action", "save")
-	if code, _, _ := rep.Post("/quotes/new", noName, nil); code != http.StatusUnprocessableEntity {
-		t.Errorf("a quote needs a name: %d", code)
+	if code, body, _ := rep.Post("/quotes/new", noName, nil); code != http.StatusUnprocessableEntity || !strings.Contains(body, "<title>Error: Quote builder") {
+		t.Errorf("a quote needs a name: %d, and a title that says so", code)
 	}
 	// Text fields are bounded in characters, told at the field, and kept as typed.
 	long := builderForm(strings.Repeat("名", 200))
@@ -249,7 +251,14 @@ func testBuilderSaveAfterAnother(t *testing.T, databaseURL string) {
 func TestANewQuoteFormCreatesOneQuote(t *testing.T) { forEachStore(t, testNewQuoteOnce) }
 
 func testNewQuoteOnce(t *testing.T, databaseURL string) {
-	srv, _ := repServerOn(t, databaseURL)
+	srv, st := repServerOn(t, databaseURL)
+	hash, err := bcrypt.GenerateFromPassword([]byte(repPassword), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddUser(t.Context(), "second@example.com", hash); err != nil {
+		t.Fatal(err)
+	}
 	rep := testserver.NewClient(t, srv.URL)
 	signIn(t, rep, "rep@example.com", repPassword)
 	draftField := regexp.MustCompile(`name="draft" value="(qte_[a-z2-7]{26})"`)
@@ -288,8 +297,25 @@ func testNewQuoteOnce(t *testing.T, databaseURL string) {
 		!strings.Contains(body, "Changed after going back") || strings.Contains(body, `name="draft"`) {
 		t.Fatalf("a changed resend of a saved new quote: %d, want the form back as an edit of version 1", code)
 	}
+	if !strings.Contains(body, "This new quote was saved already from this page (its latest version, 1, by rep@example.com at ") ||
+		!strings.Contains(body, "<title>Not saved: Quote builder") {
+		t.Error("a changed resend of a saved new quote must say it was saved from this page, not by someone meanwhile")
+	}
 	if _, body, _ := rep.Get("/quotes/" + draft); strings.Contains(body, "/quotes/"+draft+"/v/2") {
 		t.Error("the changed resend must save nothing")
+	}
+
+	// An ID of another rep's quote is not this form's: it saves a quote of its own,
+	// and shows nothing of the other.
+	other := testserver.NewClient(t, srv.URL)
+	signIn(t, other, "second@example.com", repPassword)
+	f := builderForm("Acme by another rep")
+	f.Set("draft", draft)
+	if id, v := saveQuote(t, other, "/quotes/new", f); id == draft || v != "1" || !store.IsQuoteID(id) {
+		t.Errorf("another rep's form with this quote's ID saved as %s version %s; want a new quote", id, v)
+	}
+	if _, body, _ := rep.Get("/quotes/" + draft); strings.Contains(body, "/quotes/"+draft+"/v/2") {
+		t.Error("another rep's form with this quote's ID must not save to it")
 	}
 
 	// A form whose ID is not one saves under a new ID, as forms did before.
