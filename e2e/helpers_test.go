@@ -115,6 +115,16 @@ func wantTotals(t *testing.T, page playwright.Page, monthly, upfront string) {
 	t.Helper()
 	wantText(t, page.GetByTestId("quote-monthly-total"), "monthly total", monthly)
 	wantText(t, page.GetByTestId("quote-upfront-total"), "up-front total", upfront)
+	settled(t, page)
+}
+
+// settled waits until no live refresh of the quote is due: totals that already read
+// as wanted may be refreshed once more, replacing the elements around them.
+func settled(t *testing.T, page playwright.Page) {
+	t.Helper()
+	if err := expect.Locator(page.Locator("#results[aria-busy]")).ToHaveCount(0); err != nil {
+		t.Errorf("the quote is still refreshing: %v", err)
+	}
 }
 
 // pageProblems collects what a page reports as broken: console errors (including

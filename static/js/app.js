@@ -122,8 +122,10 @@ document.documentElement.classList.add("js");
     }
   }
 
+  // The quote is busy from the change that will refresh it, not only while fetching.
   function soon() {
     clearTimeout(timer);
+    results.setAttribute("aria-busy", "true");
     timer = setTimeout(update, 150);
   }
 
