@@ -65,7 +65,10 @@ func (h *Handlers) ssmEstimate(query url.Values) views.SSMResults {
 		res.Regions = h.regionTable("/ssm", f.q, item)
 	}
 
-	if res.Compare {
+	if res.Compare && !sized {
+		// The credentials to compare are the ones the needs would size.
+		res.Legacy = quoteView("Old billing (pay-as-you-go)", pricing.Quote{}, err)
+	} else if res.Compare {
 		priced, note, problem := monthlyCalls(f, item.Credentials, 0)
 		legacy := priced.item(pricing.ProductLegacy, nil)
 		lq, lerr := h.compute("estimator", b, pricing.Request{Items: []pricing.Item{legacy}})

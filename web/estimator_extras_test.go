@@ -43,10 +43,11 @@ func TestSizeFromNeedsFillsTheSubscription(t *testing.T) {
 	}
 	// Needs that cannot be sized leave no quote of the credentials typed, and nothing
 	// to purchase: the page and the fragment alike.
-	for _, q := range []string{"needs=1&needs_secrets=abc", "needs=1&needs_secrets=", "needs=1&needs_secrets=2000000", "needs=1&needs_qps=-1"} {
+	for _, q := range []string{"needs=1&needs_secrets=abc", "needs=1&needs_secrets=", "needs=1&needs_secrets=2000000", "needs=1&needs_qps=-1",
+		"needs=1&needs_secrets=abc&compare=1&api_calls=60000"} { // nor of the old billing
 		for _, path := range []string{"/ssm?", "/ssm/quote?"} {
 			body := get(s, path+q+"&credentials=1000").Body.String()
-			if strings.Contains(body, `data-testid="quote-monthly-total"`) || strings.Contains(body, "/purchase/ssm") ||
+			if strings.Contains(body, `-monthly-total"`) || strings.Contains(body, "/purchase/ssm") ||
 				!strings.Contains(body, "Correct the highlighted fields to see a quote.") {
 				t.Errorf("%s%s: a quote or a purchase link, with needs that cannot be sized", path, q)
 			}
