@@ -119,8 +119,13 @@ func reviewKey(product string, hidden []views.Option, termsHash string) string {
 // database write, the order's.
 const placedCookie = "console_placed"
 
-func setPlaced(w http.ResponseWriter, r *http.Request, secure bool, id string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: placedCookie, Value: id, Path: "/", MaxAge: maxAge,
+// resentCookie says, likewise, which order a review form sent again with other buyer
+// details ended on (the details were not used).
+const resentCookie = "console_resent"
+
+// setOnce sets one of those cookies to an order ID (or clears it, maxAge -1).
+func setOnce(w http.ResponseWriter, r *http.Request, secure bool, name, id string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: id, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure || r.TLS != nil})
 }
 
@@ -292,14 +297,13 @@ func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 	if created {
 		h.metrics.OrderPlaced(product)
 		h.logger(r).Info("order placed", "order_id", placed.ID, "products", order.Products)
-		setPlaced(w, r, h.secure, placed.ID, 300)
+		setOnce(w, r, h.secure, placedCookie, placed.ID, 300)
 	}
 	// Post/redirect/get: a reload of the confirmation does not post again. A form
 	// that placed its order already places nothing; when it came back with other
 	// details, the order's page says they were not used.
 	if !created && placed.Buyer != order.Buyer {
-		http.Redirect(w, r, "/orders/"+placed.ID+"?resent=other", http.StatusSeeOther)
-		return
+		setOnce(w, r, h.secure, resentCookie, placed.ID, 300)
 	}
 	http.Redirect(w, r, "/orders/"+placed.ID, http.StatusSeeOther)
 }
@@ -331,7 +335,12 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 	justPlaced := false
 	if c, err := r.Cookie(placedCookie); err == nil && c.Value == o.ID {
 		justPlaced = true
-		setPlaced(w, r, h.secure, "", -1) // once
+		setOnce(w, r, h.secure, placedCookie, "", -1) // once
+	}
+	resentOther := false
+	if c, err := r.Cookie(resentCookie); err == nil && c.Value == o.ID {
+		resentOther = true
+		setOnce(w, r, h.secure, resentCookie, "", -1)
 	}
 	title := "Order " + o.ID
 	if justPlaced {
@@ -340,7 +349,7 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, views.OrderPage(views.OrderView{
 		Page:                  h.page(r, title, ""),
 		JustPlaced:            justPlaced,
-		ResentOther:           r.URL.Query().Get("resent") == "other",
+		ResentOther:           resentOther,
 		ID:                    o.ID,
 		Status:                o.Status,
 		Created:               o.CreatedAt,
