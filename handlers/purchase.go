@@ -70,12 +70,17 @@ func (h *Handlers) showReview(w http.ResponseWriter, r *http.Request, v views.Re
 	// an explicit choice (?again=1).
 	key := "review:" + reviewKey(v.Product, v.Hidden, v.Terms.Hash)
 	v.Token = h.sessions.GetString(r.Context(), key)
-	if v.Token == "" || r.URL.Query().Get("again") != "" {
+	if again := r.URL.Query().Get("again") != ""; v.Token == "" || again {
 		// Ordering again makes a new order, however often this page is loaded: the
-		// one the last form placed is named, so that a reload or Back to this page
-		// does not order a third time unawares.
+		// last order placed from this review is named, so that a reload or Back to
+		// this page does not order once more unawares.
 		if v.Token != "" {
-			v.PreviousID = h.placedWith(r, v.Token)
+			if id := h.placedWith(r, v.Token); id != "" {
+				h.sessions.Put(r.Context(), key+":placed", id)
+			}
+		}
+		if again {
+			v.PreviousID = h.sessions.GetString(r.Context(), key+":placed")
 		}
 		v.Token = newToken()
 		h.sessions.Put(r.Context(), key, v.Token)

@@ -332,6 +332,10 @@ func TestReviewAgainKeepsItsToken(t *testing.T) {
 	if !strings.Contains(body, `data-testid="ordering-again"`) || !strings.Contains(body, `href="/orders/`+placed+`"`) {
 		t.Error("the review that orders again must name the order placed already")
 	}
+	_, body, _ = b.Get("/purchase/" + tokyoAnnual + "&again=1") // reloaded before ordering
+	if !strings.Contains(body, `href="/orders/`+placed+`"`) {
+		t.Error("the review that orders again, reloaded, must still name the order placed already")
+	}
 	fresh := b.ReviewForm(tokyoAnnual + "&again=1")
 	if fresh.Get("token") == first.Get("token") {
 		t.Fatal("ordering again needs a new token")
