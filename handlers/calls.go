@@ -17,10 +17,10 @@ var callUnits = []struct{ unit, label, fieldLabel string }{
 }
 
 // callsField is the API calls field, labelled with the unit chosen.
-func callsField(f form, errs map[string]string, hint string) views.Field {
+func callsField(f form, errs map[string]string, hint string, perCredential bool) views.Field {
 	label := callUnits[0].fieldLabel
 	for _, u := range callUnits {
-		if u.unit == f.value("api_calls_unit") {
+		if u.unit == f.value("api_calls_unit") && (perCredential || u.unit != pricing.PerCredentialPerDay) {
 			label = u.fieldLabel
 		}
 	}
@@ -67,10 +67,17 @@ func monthlyCalls(f form, credentials, days int64) (priced form, note, problem s
 // kmsMonthlyCalls is monthlyCalls for KMS, which has no credentials to count calls
 // per: a count per credential is a problem, not 0 calls.
 func kmsMonthlyCalls(f form) (priced form, note, problem string) {
-	if f.value("api_calls_unit") == pricing.PerCredentialPerDay {
-		return f, "", "Calls per credential are for Secrets Manager's old billing: count these a month, a day or a second"
+	if _, msg := pricing.ParseCount("api_calls", f.value("api_calls")); msg != "" {
+		return f, "", "" // the engine says what is wrong with the count
 	}
-	return monthlyCalls(f, 0, kmsDays(f))
+	switch u := f.value("api_calls_unit"); u {
+	case pricing.PerMonth, pricing.PerDay, pricing.PerSecond, "":
+		return monthlyCalls(f, 0, kmsDays(f))
+	case pricing.PerCredentialPerDay:
+		return f, "", "Calls per credential are for Secrets Manager's old billing: count these a month, a day or a second"
+	default:
+		return f, "", strconv.Quote(u) + " is not a unit; use month, day or second"
+	}
 }
 
 // comparedCalls are the old billing's calls as the comparison varies the credentials:

@@ -33,10 +33,10 @@ func (h *Handlers) kmsEstimate(r *http.Request) views.KMSResults {
 	item := priced.item(pricing.ProductKMS, nil)
 	// A blank Days field means the default month, as for any other way in.
 	q, err := h.compute("estimator", b, pricing.Request{Items: []pricing.Item{item}})
+	addErrors(errs, fieldErrors(err, nil)) // every field's problem, not only the calls'
 	if problem != "" {
 		errs["api_calls"], err = problem, errors.New(problem)
 	}
-	addErrors(errs, fieldErrors(err, nil))
 
 	quota := views.Count(b.KMS.CustomerKeyQuotaPerRegion)
 	field := func(name, label, hint string) views.Field {
@@ -60,7 +60,7 @@ func (h *Handlers) kmsEstimate(r *http.Request) views.KMSResults {
 			field("customer_keys", "Customer managed keys", "Billed by the day. Quota: "+quota+" per region."),
 			field("managed_keys", "Tencent Cloud managed keys", "Created for you by other Tencent Cloud services; free."),
 			field("pending_deletion_keys", "Keys pending deletion", "Keys in scheduled deletion are not billed."),
-			callsField(f, errs, "The account's first "+views.Count(b.KMS.APICalls.FreePerMonth)+" calls a month are free."),
+			callsField(f, errs, "The account's first "+views.Count(b.KMS.APICalls.FreePerMonth)+" calls a month are free.", false),
 			callsUnitField(f, false),
 			field("days", "Days", "Days the keys are kept this month (1 to 31)."),
 		},

@@ -123,7 +123,7 @@ func (h *Handlers) ssmFields(f form, errs map[string]string, annual, needs bool)
 		field("needs_qps", "Peak QPS", "The most queries a second you expect."),
 		credentials, qpsUnits,
 		billing, term,
-		callsField(f, errs, "Across all credentials, in this region."),
+		callsField(f, errs, "Calls to Secrets Manager in this region, in the unit chosen below.", true),
 		callsUnitField(f, true),
 	}
 }

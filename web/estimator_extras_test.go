@@ -170,5 +170,15 @@ func TestKMSRefusesCallsPerCredential(t *testing.T) {
 		if path != "/purchase/kms?" && !strings.Contains(body, "Calls per credential are for Secrets Manager") {
 			t.Errorf("%s: no message on calls per credential", path)
 		}
+		if strings.Contains(body, "per credential per day") {
+			t.Errorf("%s: the calls field is labelled per credential", path)
+		}
+	}
+	doc := pageOK(t, s, "/kms?api_calls=5&api_calls_unit=year&customer_keys=-1")
+	if got := fieldError(doc, "api_calls"); got != `"year" is not a unit; use month, day or second` {
+		t.Errorf("KMS calls in years: %q, want KMS's own units", got)
+	}
+	if got := fieldError(doc, "customer_keys"); got == "" {
+		t.Error("a problem with the calls' unit must not hide the other fields' problems")
 	}
 }
