@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -36,7 +37,25 @@ func TestTermsStateWhatIsBoughtAndTheOverduePolicies(t *testing.T) {
 // is checked, for a quote with every section: a change of wording fails here until
 // the expected text below is changed, and then until TermsVersion is changed too.
 func TestTermsWordingIsExact(t *testing.T) {
-	q := mustQuote(t, ssm("ap-tokyo", 2500, 2, BillingAnnual, 12), kms("ap-guangzhou", 201, 0, 0, 0))
+	// A copy of the price book as it was when this wording was recorded: a new price
+	// book changes the amounts in the terms, not their wording.
+	data, err := os.ReadFile("testdata/terms-book.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := ParseBook(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quote := func(items ...Item) Quote {
+		t.Helper()
+		q, err := Compute(book, Request{Items: items})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	q := quote(ssm("ap-tokyo", 2500, 2, BillingAnnual, 12), kms("ap-guangzhou", 201, 0, 0, 0))
 	want := []TermsSection{
 		{"What you are ordering", []string{
 			"Secrets Manager Enterprise Edition in Tokyo: 3 packages (3,000 credentials, 2,500 QPS in all), annual billing for a term of 12 months, 1,865.00 USD a month, 22,380.00 USD due up front for the whole term once the order is confirmed; the subscription starts once it is paid.",
@@ -70,13 +89,23 @@ func TestTermsWordingIsExact(t *testing.T) {
 			t.Errorf("section %d:\n got %q %q\nwant %q %q", i+1, g.Title, g.Paragraphs, w.Title, w.Paragraphs)
 		}
 	}
-	// Each wording has its own version: this text's hash under the version in force.
-	// A new wording gets a new TermsVersion and a line here; the old lines stay.
-	recorded := map[string]string{
-		"2026-11-26.1": "b21abe60e09150a4377adf50bb7e1f43bd3671924985f03f0d2655f7f5240972",
+	// Each wording has its own version: the hashes of the terms of three quotes, which
+	// between them take every branch of the wording, under the version in force. A
+	// new wording gets a new TermsVersion and a line here; the old lines stay.
+	recorded := map[string][3]string{
+		"2026-11-26.1": {
+			"b21abe60e09150a4377adf50bb7e1f43bd3671924985f03f0d2655f7f5240972",
+			"854c246632dd3db04b1678f9e6179367203fabc1f7e7c35aacb0c4f2c174b36c",
+			"bf366aa794c61ba5f95c29e9b323c7d9d06e081b5327ab35a72bc609d4d22be9",
+		},
 	}
-	if h, ok := recorded[TermsVersion]; !ok || h != got.Hash {
-		t.Errorf("the terms under version %s hash to %s, recorded %q: a new wording needs a new TermsVersion", TermsVersion, got.Hash, h)
+	hashes := [3]string{
+		got.Hash,
+		TermsFor(quote(ssm("ap-beijing", 1, 0, BillingMonthly, 3))).Hash,
+		TermsFor(quote(kms("ap-tokyo", 10, 2, 1, 50_000))).Hash,
+	}
+	if r, ok := recorded[TermsVersion]; !ok || r != hashes {
+		t.Errorf("the terms under version %s hash to %q, recorded %q: a new wording needs a new TermsVersion", TermsVersion, hashes, r)
 	}
 }
 
