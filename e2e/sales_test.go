@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"net/http"
 	"net/url"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -192,6 +194,57 @@ func TestDoubleClickOnSaveSavesOnce(t *testing.T) {
 			wantCount(t, rep.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Clicked twice"}), "quotes saved", 1)
 		})
 	}
+}
+
+// TestAStoppedSaveCanBeTriedAgain: a save that never arrives (stopped, or lost on the
+// way) leaves the page as it was; a click on Save soon after sends nothing, as for a
+// double click, but a while later it sends again, and saves once.
+func TestAStoppedSaveCanBeTriedAgain(t *testing.T) {
+	_, rep := signedInRep(t)
+	if err := rep.Clock().Install(); err != nil {
+		t.Fatal(err)
+	}
+	goTo(t, rep, "/quotes/new")
+	fill(t, rep, "Quote name", "Stopped once")
+	var posts atomic.Int32
+	err := rep.Route("**/quotes/new", func(r playwright.Route) {
+		if r.Request().Method() != http.MethodPost {
+			_ = r.Continue()
+			return
+		}
+		if posts.Add(1) == 1 {
+			// No answer to show: the browser stays on the page, as when the rep
+			// stops the send.
+			_ = r.Fulfill(playwright.RouteFulfillOptions{Status: playwright.Int(http.StatusNoContent)})
+			return
+		}
+		_ = r.Continue()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	save := button(rep, "Save version")
+	click(t, save, "Save version")
+	if err := expect.Locator(rep.Locator("form[data-sending]")).ToHaveCount(1); err != nil {
+		t.Fatalf("the form is not marked as sending: %v", err)
+	}
+	click(t, save, "Save version at once")
+	if err := rep.Clock().RunFor(1000); err != nil {
+		t.Fatal(err)
+	}
+	if n := posts.Load(); n != 1 {
+		t.Fatalf("a click just after the send posted again: %d posts, want 1", n)
+	}
+	if err := rep.Clock().FastForward(11000); err != nil {
+		t.Fatal(err)
+	}
+	click(t, save, "Save version a while later")
+	wantVisible(t, rep.GetByTestId("saved"), "saved as version 1")
+	if n := posts.Load(); n != 2 {
+		t.Errorf("%d posts, want the lost one and the one a while later", n)
+	}
+	goTo(t, rep, "/quotes")
+	wantCount(t, rep.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Stopped once"}), "quotes saved", 1)
 }
 
 // TestBuilderWarnsBeforeLeavingUnsavedChanges: a share link made from the builder

@@ -154,10 +154,11 @@ document.documentElement.classList.add("js");
 // its unsaved changes are left behind.
 //
 // A second click while a send is on its way would save a quote twice, or change an
-// order's status twice, so it sends nothing; a page restored from the back-forward
-// cache can send again. (A send the user stopped leaves its form unsent until the page
-// is reloaded.) A click with Ctrl, Cmd or Shift sends the form to another tab or
-// window: this page stays, and is neither asked about nor marked.
+// order's status twice, so it sends nothing for a while; a page restored from the
+// back-forward cache can send again. After that while, a send the user stopped (or one
+// that is lost) can be tried again: the server answers a form sent twice as it
+// answered the first. A click with Ctrl, Cmd or Shift sends the form to another tab
+// or window: this page stays, and is neither asked about nor marked.
 //
 // The builder's form counts as unsaved once typed in, or when the server says so (a
 // page after "Add a line", or a refused save). Sending it is saving, or an action that
@@ -166,6 +167,7 @@ document.documentElement.classList.add("js");
 // a link asks through the browser's own question on leaving, which a send answers
 // once, for its own leaving.
 (function () {
+  const retryAfter = 10000; // ms: a send still on its way is given this long
   const builder = document.querySelector("form[data-warn-unsaved]");
   let unsaved = builder !== null && builder.hasAttribute("data-unsaved");
   let sent = false; // a send is leaving the page: the browser need not ask
@@ -186,7 +188,7 @@ document.documentElement.classList.add("js");
       elsewhere = false;
       return;
     }
-    if (form.dataset.sending) {
+    if (form.dataset.sending && Date.now() - Number(form.dataset.sending) < retryAfter) {
       e.preventDefault();
       sent = true; // the first send is still the one leaving
       return;
@@ -196,7 +198,7 @@ document.documentElement.classList.add("js");
       e.preventDefault();
       return;
     }
-    form.dataset.sending = "1";
+    form.dataset.sending = String(Date.now());
     sent = true;
   });
   window.addEventListener("beforeunload", function (e) {
