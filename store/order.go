@@ -57,6 +57,11 @@ type Order struct {
 	// once per key.
 	IdempotencyKey string
 
+	// ViewKey, assigned by PlaceOrder, is the secret of the order's private link,
+	// with which its buyer opens it from another browser (256 random bits); "" for
+	// an order placed before there were such links.
+	ViewKey string
+
 	// Rep is the ID of the sales rep whose shared quote led to the order, or empty
 	// for a customer's own. It must name an existing user (else ErrInvalidOrder).
 	Rep string
@@ -118,6 +123,7 @@ func prepare(o Order, now time.Time) (Order, error) {
 		return Order{}, fmt.Errorf("%w: quote %q version %d: give both or neither", ErrInvalidOrder, o.QuoteID, o.QuoteVersion)
 	}
 	o.ID = newID(orderIDPrefix)
+	o.ViewKey = newToken()
 	o.CreatedAt = utcMicro(now)
 	o.Status = StatusSubmitted
 	o.TermsAcceptedAt = utcMicro(o.TermsAcceptedAt)

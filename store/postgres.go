@@ -119,14 +119,14 @@ func migratePostgres(ctx context.Context, pool *pgxpool.Pool) (applied int, err 
 const pgOrderColumns = `id, created_at, status, owner, buyer_account_id, buyer_contact_name,
 	buyer_contact_email, quote::text, price_book_version, terms_version, terms_hash, terms_accepted_at,
 	quota_increase_required, monthly_total::text, upfront_total::text, products, regions, idempotency_key,
-	coalesce(rep, ''), coalesce(quote_id, ''), coalesce(quote_version, 0)`
+	coalesce(rep, ''), coalesce(quote_id, ''), coalesce(quote_version, 0), coalesce(view_key, '')`
 
 const pgInsertOrder = `INSERT INTO orders (id, created_at, status, owner,
 	buyer_account_id, buyer_contact_name, buyer_contact_email, quote, price_book_version,
 	terms_version, terms_hash, terms_accepted_at, quota_increase_required,
-	monthly_total, upfront_total, products, regions, idempotency_key, rep, quote_id, quote_version)
+	monthly_total, upfront_total, products, regions, idempotency_key, rep, quote_id, quote_version, view_key)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::json, $9, $10, $11, $12, $13,
-		$14::text::numeric, $15::text::numeric, $16, $17, $18, $19, $20, $21)
+		$14::text::numeric, $15::text::numeric, $16, $17, $18, $19, $20, $21, $22)
 	ON CONFLICT (idempotency_key) DO NOTHING`
 
 func (s *postgresStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, error) {
@@ -142,7 +142,7 @@ func (s *postgresStore) PlaceOrder(ctx context.Context, o Order) (Order, bool, e
 		o.Buyer.AccountID, o.Buyer.ContactName, o.Buyer.ContactEmail,
 		quoteJSON(o.Quote), o.PriceBookVersion, o.TermsVersion, o.TermsHash, o.TermsAcceptedAt,
 		o.QuotaIncreaseRequired, money(o.MonthlyTotal), money(o.UpfrontTotal),
-		o.Products, o.Regions, o.IdempotencyKey, nullable(o.Rep), nullable(o.QuoteID), nullableInt(o.QuoteVersion))
+		o.Products, o.Regions, o.IdempotencyKey, nullable(o.Rep), nullable(o.QuoteID), nullableInt(o.QuoteVersion), o.ViewKey)
 	if pgErrCode(err) == pgForeignKeyViolation {
 		return Order{}, false, invalidLink(o)
 	}
@@ -210,7 +210,7 @@ func scanPgOrder(row pgx.Row) (Order, error) {
 		&o.Buyer.AccountID, &o.Buyer.ContactName, &o.Buyer.ContactEmail,
 		&quote, &o.PriceBookVersion, &o.TermsVersion, &o.TermsHash, &o.TermsAcceptedAt,
 		&o.QuotaIncreaseRequired, &monthly, &upfront, &o.Products, &o.Regions, &o.IdempotencyKey, &o.Rep,
-		&o.QuoteID, &o.QuoteVersion)
+		&o.QuoteID, &o.QuoteVersion, &o.ViewKey)
 	if err != nil {
 		return Order{}, err
 	}

@@ -224,17 +224,17 @@ func migrateSQLite(ctx context.Context, db *sql.DB) (applied int, err error) {
 const sqliteOrderColumns = `id, created_at, status, owner, buyer_account_id, buyer_contact_name,
 	buyer_contact_email, quote, price_book_version, terms_version, terms_hash, terms_accepted_at,
 	quota_increase_required, monthly_total, upfront_total, products, regions, idempotency_key, rep,
-	quote_id, quote_version`
+	quote_id, quote_version, view_key`
 
 // sqliteSelectOrder reads what scanSQLiteOrder scans.
 const sqliteSelectOrder = `SELECT id, created_at, status, owner, buyer_account_id, buyer_contact_name,
 	buyer_contact_email, quote, price_book_version, terms_version, terms_hash, terms_accepted_at,
 	quota_increase_required, monthly_total, upfront_total, products, regions, idempotency_key,
-	coalesce(rep, ''), coalesce(quote_id, ''), coalesce(quote_version, 0) FROM orders`
+	coalesce(rep, ''), coalesce(quote_id, ''), coalesce(quote_version, 0), coalesce(view_key, '') FROM orders`
 
 var (
 	sqliteInsertOrder = `INSERT INTO orders (` + sqliteOrderColumns + `)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
 		ON CONFLICT (idempotency_key) DO NOTHING`
 	sqliteOrderByKey = sqliteSelectOrder + ` WHERE idempotency_key = $1`
 )
@@ -274,7 +274,7 @@ func sqliteOrderRow(o Order) []any {
 		quoteJSON(o.Quote), o.PriceBookVersion, o.TermsVersion, o.TermsHash, o.TermsAcceptedAt.Format(sqliteTime),
 		o.QuotaIncreaseRequired, money(o.MonthlyTotal), money(o.UpfrontTotal),
 		string(products), string(regions), o.IdempotencyKey, nullable(o.Rep),
-		nullable(o.QuoteID), nullableInt(o.QuoteVersion),
+		nullable(o.QuoteID), nullableInt(o.QuoteVersion), o.ViewKey,
 	}
 }
 
@@ -324,7 +324,7 @@ func scanSQLiteOrder(row interface{ Scan(...any) error }) (Order, error) {
 		&o.Buyer.AccountID, &o.Buyer.ContactName, &o.Buyer.ContactEmail,
 		&quote, &o.PriceBookVersion, &o.TermsVersion, &o.TermsHash, &termsAcceptedAt,
 		&o.QuotaIncreaseRequired, &monthly, &upfront, &products, &regions, &o.IdempotencyKey, &o.Rep,
-		&o.QuoteID, &o.QuoteVersion)
+		&o.QuoteID, &o.QuoteVersion, &o.ViewKey)
 	if err != nil {
 		return Order{}, err
 	}

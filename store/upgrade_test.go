@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// An order placed before the order desk existed reads back with no rep, an audit of
-// its placement, and can be confirmed.
+// An order placed before the order desk existed reads back with no rep, no private
+// link, an audit of its placement, and can be confirmed.
 func TestOrdersFromBeforeTheDeskMigrateIntact(t *testing.T) {
 	dir := t.TempDir()
 	ms, err := migrations("sqlite")
@@ -35,7 +35,7 @@ func TestOrdersFromBeforeTheDeskMigrateIntact(t *testing.T) {
 	}
 	quote, _ := json.Marshal(struct{}{})
 	_, err = db.Exec(`INSERT INTO orders (`+strings.TrimSuffix(sqliteOrderColumns, `, rep,
-	quote_id, quote_version`)+`)
+	quote_id, quote_version, view_key`)+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		"ord_old", created.Format(sqliteTime), StatusSubmitted, "session-a", "100012345678", "Zhang Wei",
 		"zhang.wei@example.com", string(quote), "2025-06-01", "2025-05", "sha256:x", created.Format(sqliteTime),
@@ -51,7 +51,7 @@ func TestOrdersFromBeforeTheDeskMigrateIntact(t *testing.T) {
 	}
 	defer s.Close()
 	o, err := s.Order(t.Context(), "ord_old")
-	if err != nil || o.Rep != "" || o.QuoteID != "" || o.QuoteVersion != 0 || !o.CreatedAt.Equal(created) {
+	if err != nil || o.Rep != "" || o.QuoteID != "" || o.QuoteVersion != 0 || o.ViewKey != "" || !o.CreatedAt.Equal(created) {
 		t.Fatalf("old order = %+v, %v", o, err)
 	}
 	audit, err := s.OrderAudit(t.Context(), "ord_old")

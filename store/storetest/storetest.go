@@ -138,8 +138,14 @@ func testRoundTrip(t *testing.T, db database) {
 	if placed.CreatedAt.Location() != time.UTC || placed.CreatedAt.Before(before) || placed.CreatedAt.After(after) {
 		t.Errorf("CreatedAt = %v, want UTC between %v and %v", placed.CreatedAt, before, after)
 	}
+	if !regexp.MustCompile(`^[a-z2-7]{52}$`).MatchString(placed.ViewKey) {
+		t.Errorf("ViewKey = %q, want 256 random bits in 52 base32 letters", placed.ViewKey)
+	}
+	if other := place(t, s, SampleOrder("session-a", "key-another-view")); other.ViewKey == placed.ViewKey {
+		t.Error("two orders share a view key")
+	}
 	want := in
-	want.ID, want.CreatedAt, want.Status = placed.ID, placed.CreatedAt, placed.Status
+	want.ID, want.CreatedAt, want.Status, want.ViewKey = placed.ID, placed.CreatedAt, placed.Status, placed.ViewKey
 	want.TermsAcceptedAt = in.TermsAcceptedAt.Truncate(time.Microsecond)
 	requireSame(t, "placed", want, placed)
 
