@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"net/http"
@@ -332,8 +333,11 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 		h.storeError(w, r, "show order", err)
 		return
 	}
+	// Its buyer's browser session, or anyone with its private link.
 	owner := h.sessions.GetString(r.Context(), ownerKey)
-	if owner == "" || owner != o.Owner {
+	key := r.URL.Query().Get("key")
+	byLink := o.ViewKey != "" && len(key) == len(o.ViewKey) && subtle.ConstantTimeCompare([]byte(key), []byte(o.ViewKey)) == 1
+	if !byLink && (owner == "" || owner != o.Owner) {
 		h.NotFound(w, r)
 		return
 	}
@@ -355,6 +359,7 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 		Page:                  h.page(r, title, ""),
 		JustPlaced:            justPlaced,
 		ResentOther:           resentOther,
+		PrivateLink:           privateLink(o),
 		ID:                    o.ID,
 		Status:                o.Status,
 		Created:               o.CreatedAt,
@@ -366,6 +371,15 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 		TermsAcceptedAt:       o.TermsAcceptedAt,
 		QuotaIncreaseRequired: o.QuotaIncreaseRequired,
 	}))
+}
+
+// privateLink is the link that opens an order from any browser, or "" for an order
+// placed before there were such links.
+func privateLink(o store.Order) string {
+	if o.ViewKey == "" {
+		return ""
+	}
+	return "/orders/" + o.ID + "?key=" + o.ViewKey
 }
 
 // myOrdersShown is how many orders My orders lists, the most recent.

@@ -354,6 +354,47 @@ func TestReviewAgainKeepsItsToken(t *testing.T) {
 	}
 }
 
+// TestAnOrderOpensFromItsPrivateLink: the confirmation gives a link that opens the
+// order from any browser; without it, or with another key, the order does not exist.
+func TestAnOrderOpensFromItsPrivateLink(t *testing.T) {
+	srv := newPurchaseServer(t)
+	buyer := newBrowser(t, srv)
+	id, err := buyer.PlaceOrder(review(t, buyer, tokyoAnnual))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := buyer.Get("/orders/" + id)
+	m := regexp.MustCompile(`href="(/orders/` + id + `\?key=([a-z2-7]{52}))" data-testid="private-link"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the order's page must give its private link")
+	}
+	link, key := html.UnescapeString(m[1]), m[2]
+	elsewhere := newBrowser(t, srv)
+	if code, body, _ := elsewhere.Get(link); code != http.StatusOK || !strings.Contains(body, `data-testid="order-id">`+id) {
+		t.Errorf("the private link from another browser: %d, want the order", code)
+	}
+	second := newBrowser(t, srv)
+	otherID, err := second.PlaceOrder(review(t, second, tokyoAnnual))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, otherPage, _ := second.Get("/orders/" + otherID)
+	otherKey := regexp.MustCompile(`\?key=([a-z2-7]{52})`).FindStringSubmatch(otherPage)
+	if otherKey == nil {
+		t.Fatal("the second order's page gives no private link")
+	}
+	for _, path := range []string{"/orders/" + id, "/orders/" + id + "?key=", "/orders/" + id + "?key=" + strings.ToUpper(key),
+		"/orders/" + id + "?key=" + otherKey[1],
+		"/orders/" + id + "?key=" + key[:51], "/orders/" + id + "?key=" + key + "a"} {
+		if code, body, _ := elsewhere.Get(path); code != http.StatusNotFound || strings.Contains(body, id) {
+			t.Errorf("%s from another browser: %d, want 404 and nothing of the order", path, code)
+		}
+	}
+	if ids := elsewhere.MyOrders(); len(ids) != 0 {
+		t.Errorf("opening an order by its link lists it in that browser's orders: %v", ids)
+	}
+}
+
 // TestMyOrdersListsTheMostRecentAndSaysWhenThereAreMore: the list stops at the
 // newest myOrdersShown, and a buyer with more is told so rather than left to think
 // the older ones are gone.

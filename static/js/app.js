@@ -216,7 +216,8 @@ document.documentElement.classList.add("js");
   });
 })();
 
-// A share link is shown whole (the page writes its path), to paste into an email, with
+// A share link, or an order's private link, is shown whole (the page writes its path),
+// to paste into an email, with
 // a button that copies it where the browser lets a page write to the clipboard. The
 // page's status line says what happened.
 (function () {
@@ -229,14 +230,16 @@ document.documentElement.classList.add("js");
     copy.type = "button";
     copy.className = "button-link";
     copy.textContent = "Copy link";
-    copy.setAttribute("aria-label", "Copy link to version " + link.dataset.version);
+    // A quote's links are told apart by their version; an order's is its only one.
+    const what = link.dataset.version ? "link to version " + link.dataset.version : "link";
+    copy.setAttribute("aria-label", "Copy " + what);
     copy.addEventListener("click", async function () {
       for (const b of buttons) b.textContent = "Copy link";
       let said;
       try {
         await navigator.clipboard.writeText(link.href);
         copy.textContent = "Copied";
-        said = "The link to version " + link.dataset.version + " is copied.";
+        said = "The " + what + " is copied.";
       } catch (err) {
         copy.textContent = "Copy failed: select the link and copy it";
         said = "The link could not be copied: select it and copy it.";
