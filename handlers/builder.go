@@ -3,6 +3,8 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -168,14 +170,21 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 		Name: m.name, CustomerName: m.customer, CustomerAccountID: m.account, Notes: m.notes,
 	}
 	saved, ver, err := h.quotes.SaveQuote(r.Context(), id, after, qv)
-	if errors.Is(err, store.ErrQuoteChanged) && id == "" {
-		// This form's quote was saved already: the save is one more of it. An ID
-		// that is not a quote of this rep's came from elsewhere: a quote of its own.
-		if sq, lookErr := h.quotes.SavedQuote(r.Context(), draft); lookErr == nil && sq.Rep == rep(r).ID {
-			h.quoteChanged(w, r, draft, 0, m, lines, true)
+	// A new quote's ID taken already: this form's quote was saved, and the save is one
+	// more of it. An ID of another rep's quote came from elsewhere: the form saves a
+	// quote of its own, under an ID made from that one and the rep's, so that it too
+	// is saved once however often it is sent.
+	for try := 0; errors.Is(err, store.ErrQuoteChanged) && id == "" && try < 2; try++ {
+		sq, lookErr := h.quotes.SavedQuote(r.Context(), qv.QuoteID)
+		if lookErr != nil {
+			h.storeError(w, r, "look up new quote", lookErr)
 			return
 		}
-		qv.QuoteID = ""
+		if sq.Rep == rep(r).ID {
+			h.quoteChanged(w, r, qv.QuoteID, 0, m, lines, true)
+			return
+		}
+		qv.QuoteID = ownQuoteID(qv.QuoteID, rep(r).ID)
 		saved, ver, err = h.quotes.SaveQuote(r.Context(), "", 0, qv)
 	}
 	if errors.Is(err, store.ErrQuoteChanged) {
@@ -188,6 +197,13 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 	}
 	h.logger(r).Info("quote saved", "quote_id", saved.ID, "version", ver.Version, "rep", rep(r).ID)
 	http.Redirect(w, r, "/quotes/"+saved.ID+"?saved="+strconv.Itoa(ver.Version), http.StatusSeeOther)
+}
+
+// ownQuoteID is the ID a rep's new-quote form saves under when its own ID names
+// another rep's quote: the same for the same form and rep, and a well-formed ID.
+func ownQuoteID(draft, repID string) string {
+	sum := sha256.Sum256([]byte(draft + "\x00" + repID))
+	return "qte_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:16]))
 }
 
 // draftOf is the ID a new quote's form is to be saved under: "" for a saved quote's

@@ -297,7 +297,7 @@ func testNewQuoteOnce(t *testing.T, databaseURL string) {
 		!strings.Contains(body, "Changed after going back") || strings.Contains(body, `name="draft"`) {
 		t.Fatalf("a changed resend of a saved new quote: %d, want the form back as an edit of version 1", code)
 	}
-	if !strings.Contains(body, "This new quote was saved already from this page (its latest version, 1, by rep@example.com at ") ||
+	if !strings.Contains(body, "This new quote was saved already from this page, as version 1 by rep@example.com at ") ||
 		!strings.Contains(body, "<title>Not saved: Quote builder") {
 		t.Error("a changed resend of a saved new quote must say it was saved from this page, not by someone meanwhile")
 	}
@@ -311,8 +311,12 @@ func testNewQuoteOnce(t *testing.T, databaseURL string) {
 	signIn(t, other, "second@example.com", repPassword)
 	f := builderForm("Acme by another rep")
 	f.Set("draft", draft)
-	if id, v := saveQuote(t, other, "/quotes/new", f); id == draft || v != "1" || !store.IsQuoteID(id) {
-		t.Errorf("another rep's form with this quote's ID saved as %s version %s; want a new quote", id, v)
+	own, v := saveQuote(t, other, "/quotes/new", f)
+	if own == draft || v != "1" || !store.IsQuoteID(own) {
+		t.Errorf("another rep's form with this quote's ID saved as %s version %s; want a new quote", own, v)
+	}
+	if again, v := saveQuote(t, other, "/quotes/new", f); again != own || v != "1" {
+		t.Errorf("that form sent again saved as %s version %s; want the first send's %s version 1", again, v, own)
 	}
 	if _, body, _ := rep.Get("/quotes/" + draft); strings.Contains(body, "/quotes/"+draft+"/v/2") {
 		t.Error("another rep's form with this quote's ID must not save to it")
