@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"strconv"
+	"strings"
 
 	"kmsconsole/pricing"
 	"kmsconsole/views"
@@ -67,8 +68,10 @@ func monthlyCalls(f form, credentials, days int64) (priced form, note, problem s
 // kmsMonthlyCalls is monthlyCalls for KMS, which has no credentials to count calls
 // per: a count per credential is a problem, not 0 calls.
 func kmsMonthlyCalls(f form) (priced form, note, problem string) {
-	if _, msg := pricing.ParseCount("api_calls", f.value("api_calls")); msg != "" {
-		return f, "", "" // the engine says what is wrong with the count
+	if v := f.value("api_calls"); strings.TrimSpace(v) != "" {
+		if _, msg := pricing.ParseCount("api_calls", v); msg != "" {
+			return f, "", "" // the engine says what is wrong with the count
+		}
 	}
 	switch u := f.value("api_calls_unit"); u {
 	case pricing.PerMonth, pricing.PerDay, pricing.PerSecond, "":

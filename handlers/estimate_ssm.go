@@ -65,10 +65,7 @@ func (h *Handlers) ssmEstimate(query url.Values) views.SSMResults {
 		res.Regions = h.regionTable("/ssm", f.q, item)
 	}
 
-	if res.Compare && !sized {
-		// The credentials to compare are the ones the needs would size.
-		res.Legacy = quoteView("Old billing (pay-as-you-go)", pricing.Quote{}, err)
-	} else if res.Compare {
+	if res.Compare {
 		priced, note, problem := monthlyCalls(f, item.Credentials, 0)
 		legacy := priced.item(pricing.ProductLegacy, nil)
 		lq, lerr := h.compute("estimator", b, pricing.Request{Items: []pricing.Item{legacy}})
@@ -76,6 +73,11 @@ func (h *Handlers) ssmEstimate(query url.Values) views.SSMResults {
 			errs["api_calls"], lerr = problem, errors.New(problem)
 		}
 		addErrors(errs, fieldErrors(lerr, nil))
+		if !sized && lerr == nil {
+			// Its fields are fine, but the credentials to compare are the ones the
+			// needs would size.
+			lerr = err
+		}
 		res.Legacy = quoteView("Old billing (pay-as-you-go)", lq, lerr)
 		res.Legacy.OfferKMS = true
 		if err == nil && lerr == nil {
@@ -123,7 +125,7 @@ func (h *Handlers) ssmFields(f form, errs map[string]string, annual, needs bool)
 		field("needs_qps", "Peak QPS", "The most queries a second you expect."),
 		credentials, qpsUnits,
 		billing, term,
-		callsField(f, errs, "Calls to Secrets Manager in this region, in the unit chosen below.", true),
+		callsField(f, errs, "Calls to Secrets Manager in this region: in all, or for each credential when counted per credential per day.", true),
 		callsUnitField(f, true),
 	}
 }

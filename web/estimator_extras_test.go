@@ -41,6 +41,10 @@ func TestSizeFromNeedsFillsTheSubscription(t *testing.T) {
 	if !strings.Contains(fieldError(doc, "needs_secrets"), "at least 1") || !strings.Contains(fieldError(doc, "needs_qps"), "whole number") {
 		t.Errorf("needs errors: %q / %q", fieldError(doc, "needs_secrets"), fieldError(doc, "needs_qps"))
 	}
+	// With them, a wrong count of calls still says so.
+	if doc := pageOK(t, s, "/ssm?needs=1&needs_secrets=abc&compare=1&api_calls=abc"); fieldError(doc, "api_calls") == "" {
+		t.Error("needs that cannot be sized hide the calls' problem")
+	}
 	// Needs that cannot be sized leave no quote of the credentials typed, and nothing
 	// to purchase: the page and the fragment alike.
 	for _, q := range []string{"needs=1&needs_secrets=abc", "needs=1&needs_secrets=", "needs=1&needs_secrets=2000000", "needs=1&needs_qps=-1",
@@ -162,12 +166,12 @@ func TestCustomersAreOfferedTheKMSEstimator(t *testing.T) {
 // link asking for calls per credential gets a message, not a quote of no calls.
 func TestKMSRefusesCallsPerCredential(t *testing.T) {
 	s, _ := newTestServer(t)
-	for _, path := range []string{"/kms?", "/kms/quote?", "/purchase/kms?"} {
+	for _, path := range []string{"/kms?", "/kms/quote?", "/purchase/kms?", "/kms?api_calls=&", "/purchase/kms?api_calls=&"} {
 		body := get(s, path+"api_calls=50000&api_calls_unit=credential-day").Body.String()
 		if strings.Contains(body, `data-testid="quote-monthly-total"`) || strings.Contains(body, `name="token"`) {
 			t.Errorf("%s: calls per credential priced as a KMS quote", path)
 		}
-		if path != "/purchase/kms?" && !strings.Contains(body, "Calls per credential are for Secrets Manager") {
+		if !strings.HasPrefix(path, "/purchase/") && !strings.Contains(body, "Calls per credential are for Secrets Manager") {
 			t.Errorf("%s: no message on calls per credential", path)
 		}
 		if strings.Contains(body, "per credential per day") {
