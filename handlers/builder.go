@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"kmsconsole/pricing"
 	"kmsconsole/store"
@@ -354,11 +355,29 @@ func (h *Handlers) CreateShare(w http.ResponseWriter, r *http.Request) {
 		}
 		version = n
 	}
-	if _, err := h.quotes.CreateShare(r.Context(), id, version, rep(r).ID); err != nil {
-		h.storeError(w, r, "create share", err)
-		return
+	if !h.sharedJustNow(r, id, version) {
+		if _, err := h.quotes.CreateShare(r.Context(), id, version, rep(r).ID); err != nil {
+			h.storeError(w, r, "create share", err)
+			return
+		}
 	}
 	http.Redirect(w, r, "/quotes/"+id, http.StatusSeeOther)
+}
+
+// sharedJustNow tells whether this rep made a live link to the version in the last
+// minute: the same form sent again (a retry of a send that seemed lost) makes no
+// second link, which would be one more to know of and revoke.
+func (h *Handlers) sharedJustNow(r *http.Request, id string, version int) bool {
+	shares, err := h.quotes.SharesOf(r.Context(), id)
+	if err != nil {
+		return false // making another link is the safe side of not knowing
+	}
+	for _, s := range shares {
+		if s.Version == version && s.CreatedBy == rep(r).ID && s.RevokedAt.IsZero() && time.Since(s.CreatedAt) < time.Minute {
+			return true
+		}
+	}
+	return false
 }
 
 // RevokeShare ends a share link: it answers 404 from then on.

@@ -243,6 +243,15 @@ func testBuilderSaveAfterAnother(t *testing.T, databaseURL string) {
 	if _, body, _ := rep.Get("/quotes/" + id); strings.Count(body, `data-testid="share"`) != 1 {
 		t.Error("a refused share must make no link")
 	}
+	// The same share sent again (a retry) makes no second link; another version does.
+	rep.Post("/quotes/"+id+"/shares", url.Values{"version": {"2"}}, nil)
+	if _, body, _ := rep.Get("/quotes/" + id); strings.Count(body, `data-testid="share"`) != 1 {
+		t.Error("the same share sent again must not make a second link")
+	}
+	rep.Post("/quotes/"+id+"/shares", url.Values{"version": {"3"}}, nil)
+	if _, body, _ := rep.Get("/quotes/" + id); strings.Count(body, `data-testid="share"`) != 2 {
+		t.Error("a share of another version makes its own link")
+	}
 }
 
 // TestANewQuoteFormCreatesOneQuote: the new-quote form carries the ID its quote is
