@@ -6,8 +6,28 @@ import (
 	"testing"
 )
 
+// termsQuote prices items with a copy of the price book as it was when the terms'
+// wording was recorded: a new price book changes the amounts in the terms, not
+// their wording, and must not fail these tests.
+func termsQuote(t *testing.T, items ...Item) Quote {
+	t.Helper()
+	data, err := os.ReadFile("testdata/terms-book.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := ParseBook(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := Compute(book, Request{Items: items})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
 func TestTermsStateWhatIsBoughtAndTheOverduePolicies(t *testing.T) {
-	q := mustQuote(t, ssm("ap-tokyo", 2500, 2, BillingAnnual, 12), kms("ap-guangzhou", 201, 0, 0, 0))
+	q := termsQuote(t, ssm("ap-tokyo", 2500, 2, BillingAnnual, 12), kms("ap-guangzhou", 201, 0, 0, 0))
 	terms := TermsFor(q)
 	var all strings.Builder
 	for _, s := range terms.Sections {
@@ -37,25 +57,7 @@ func TestTermsStateWhatIsBoughtAndTheOverduePolicies(t *testing.T) {
 // is checked, for a quote with every section: a change of wording fails here until
 // the expected text below is changed, and then until TermsVersion is changed too.
 func TestTermsWordingIsExact(t *testing.T) {
-	// A copy of the price book as it was when this wording was recorded: a new price
-	// book changes the amounts in the terms, not their wording.
-	data, err := os.ReadFile("testdata/terms-book.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	book, err := ParseBook(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	quote := func(items ...Item) Quote {
-		t.Helper()
-		q, err := Compute(book, Request{Items: items})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return q
-	}
-	q := quote(ssm("ap-tokyo", 2500, 2, BillingAnnual, 12), kms("ap-guangzhou", 201, 0, 0, 0))
+	q := termsQuote(t, ssm("ap-tokyo", 2500, 2, BillingAnnual, 12), kms("ap-guangzhou", 201, 0, 0, 0))
 	want := []TermsSection{
 		{"What you are ordering", []string{
 			"Secrets Manager Enterprise Edition in Tokyo: 3 packages (3,000 credentials, 2,500 QPS in all), annual billing for a term of 12 months, 1,865.00 USD a month, 22,380.00 USD due up front for the whole term once the order is confirmed; the subscription starts once it is paid.",
@@ -101,8 +103,8 @@ func TestTermsWordingIsExact(t *testing.T) {
 	}
 	hashes := [3]string{
 		got.Hash,
-		TermsFor(quote(ssm("ap-beijing", 1, 0, BillingMonthly, 3))).Hash,
-		TermsFor(quote(kms("ap-tokyo", 10, 2, 1, 50_000))).Hash,
+		TermsFor(termsQuote(t, ssm("ap-beijing", 1, 0, BillingMonthly, 3))).Hash,
+		TermsFor(termsQuote(t, kms("ap-tokyo", 10, 2, 1, 50_000))).Hash,
 	}
 	if r, ok := recorded[TermsVersion]; !ok || r != hashes {
 		t.Errorf("the terms under version %s hash to %q, recorded %q: a new wording needs a new TermsVersion", TermsVersion, hashes, r)

@@ -532,7 +532,7 @@ func PrintQuotePage(v SharedQuote, terms pricing.Terms) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = QuotePanel(QuoteView{Title: "Quote", Quote: &v.Saved}, "quote").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = QuotePanel(QuoteView{Title: "Quote", Quote: &v.Saved, OfferKMS: true}, "quote").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

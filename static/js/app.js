@@ -188,7 +188,7 @@ document.documentElement.classList.add("js");
       elsewhere = false;
       return;
     }
-    if (form.dataset.sending && Date.now() - Number(form.dataset.sending) < retryAfter) {
+    if (form.dataset.sending && performance.now() - Number(form.dataset.sending) < retryAfter) {
       e.preventDefault();
       sent = true; // the first send is still the one leaving
       return;
@@ -198,7 +198,7 @@ document.documentElement.classList.add("js");
       e.preventDefault();
       return;
     }
-    form.dataset.sending = String(Date.now());
+    form.dataset.sending = String(performance.now()); // a clock the system's cannot move
     sent = true;
   });
   window.addEventListener("beforeunload", function (e) {
