@@ -83,10 +83,9 @@ func (h *Handlers) showReview(w http.ResponseWriter, r *http.Request, v views.Re
 		if again {
 			v.PreviousID = h.sessions.GetString(r.Context(), key+":placed")
 		}
-		v.Token = newToken()
+		v.Token = newToken() // placed nothing yet: no need to ask
 		h.sessions.Put(r.Context(), key, v.Token)
-	}
-	if v.PlacedID = h.placedWith(r, v.Token); v.PlacedID != "" {
+	} else if v.PlacedID = h.placedWith(r, v.Token); v.PlacedID != "" {
 		v.Again = v.Again + "&again=1"
 	}
 	h.render(w, r, http.StatusOK, views.ReviewPage(v))
