@@ -188,6 +188,10 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 		qv.QuoteID = ownQuoteID(qv.QuoteID, rep(r).ID)
 		saved, ver, err = h.quotes.SaveQuote(r.Context(), "", 0, qv)
 	}
+	if errors.Is(err, store.ErrQuoteChanged) && id == "" {
+		qv.QuoteID = "" // both IDs taken by others: a new one, as a form without an ID gets
+		saved, ver, err = h.quotes.SaveQuote(r.Context(), "", 0, qv)
+	}
 	if errors.Is(err, store.ErrQuoteChanged) {
 		h.quoteChanged(w, r, id, after, m, lines, false)
 		return

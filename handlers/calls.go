@@ -49,6 +49,12 @@ func callsUnitField(f form, perCredential bool) views.Field {
 func monthlyCalls(f form, credentials, days int64) (priced form, note, problem string) {
 	n, msg := pricing.ParseCount("api_calls", f.value("api_calls"))
 	if msg != "" {
+		// A blank count is no calls to the engine, but its unit must still be one.
+		if strings.TrimSpace(f.value("api_calls")) == "" {
+			if _, msg := pricing.MonthlyCalls(0, f.value("api_calls_unit"), credentials, days); msg != "" {
+				return f, "", capitalize(msg)
+			}
+		}
 		return f, "", ""
 	}
 	monthly, msg := pricing.MonthlyCalls(n, f.value("api_calls_unit"), credentials, days)

@@ -340,6 +340,9 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 		h.NotFound(w, r)
 		return
 	}
+	// The page's address may hold the private link's key: neither its links nor its
+	// assets pass the address on.
+	w.Header().Set("Referrer-Policy", "no-referrer")
 	justPlaced := false
 	if c, err := r.Cookie(placedCookie); err == nil && c.Value == o.ID {
 		justPlaced = true

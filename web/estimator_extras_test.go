@@ -41,6 +41,10 @@ func TestSizeFromNeedsFillsTheSubscription(t *testing.T) {
 	if !strings.Contains(fieldError(doc, "needs_secrets"), "at least 1") || !strings.Contains(fieldError(doc, "needs_qps"), "whole number") {
 		t.Errorf("needs errors: %q / %q", fieldError(doc, "needs_secrets"), fieldError(doc, "needs_qps"))
 	}
+	// A blank count of calls still needs a unit that is one.
+	if doc := pageOK(t, s, "/ssm?compare=1&api_calls=&api_calls_unit=bogus"); !strings.Contains(fieldError(doc, "api_calls"), "is not a unit") {
+		t.Errorf("a blank count in an unknown unit: %q", fieldError(doc, "api_calls"))
+	}
 	// With them, a wrong count of calls still says so.
 	if doc := pageOK(t, s, "/ssm?needs=1&needs_secrets=abc&compare=1&api_calls=abc"); fieldError(doc, "api_calls") == "" {
 		t.Error("needs that cannot be sized hide the calls' problem")

@@ -2,12 +2,14 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"html"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -370,8 +372,12 @@ func TestAnOrderOpensFromItsPrivateLink(t *testing.T) {
 	}
 	link, key := html.UnescapeString(m[1]), m[2]
 	elsewhere := newBrowser(t, srv)
-	if code, body, _ := elsewhere.Get(link); code != http.StatusOK || !strings.Contains(body, `data-testid="order-id">`+id) {
+	code, body, h := elsewhere.Get(link)
+	if code != http.StatusOK || !strings.Contains(body, `data-testid="order-id">`+id) {
 		t.Errorf("the private link from another browser: %d, want the order", code)
+	}
+	if h.Get("Referrer-Policy") != "no-referrer" {
+		t.Errorf("the order's page sends Referrer-Policy %q: its links would pass the key on", h.Get("Referrer-Policy"))
 	}
 	second := newBrowser(t, srv)
 	otherID, err := second.PlaceOrder(review(t, second, tokyoAnnual))
@@ -392,6 +398,41 @@ func TestAnOrderOpensFromItsPrivateLink(t *testing.T) {
 	}
 	if ids := elsewhere.MyOrders(); len(ids) != 0 {
 		t.Errorf("opening an order by its link lists it in that browser's orders: %v", ids)
+	}
+}
+
+// TestAnOrderWithoutAViewKeyHasNoPrivateLink: an order placed before there were
+// private links opens only in its own browser; an empty key is not its key.
+func TestAnOrderWithoutAViewKeyHasNoPrivateLink(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(t.Context(), dir, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	book, _ := pricing.EmbeddedBook()
+	srv := httptest.NewServer(newServerWith(t, slog.New(slog.DiscardHandler), book, st))
+	t.Cleanup(srv.Close)
+	buyer := newBrowser(t, srv)
+	id, err := buyer.PlaceOrder(review(t, buyer, tokyoAnnual))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, "console.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE orders SET view_key = NULL WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, body, _ := buyer.Get("/orders/" + id); strings.Contains(body, `data-testid="private-link"`) || !strings.Contains(body, id) {
+		t.Error("an order without a view key shows its buyer no private link")
+	}
+	for _, path := range []string{"/orders/" + id + "?key=", "/orders/" + id + "?key=x"} {
+		if code, _, _ := newBrowser(t, srv).Get(path); code != http.StatusNotFound {
+			t.Errorf("%s from another browser: %d, want 404", path, code)
+		}
 	}
 }
 
