@@ -215,6 +215,17 @@ func (k keys) focused(loc playwright.Locator) bool {
 	return false
 }
 
+// doubleClicks are the two ways a double click reaches the server: the page's script
+// sends the form once; without the script both clicks are sent.
+var doubleClicks = []struct {
+	name  string
+	opts  []pageOption
+	posts int32 // how many posts the browser makes
+}{
+	{"with the script", nil, 1},
+	{"without the script", []pageOption{withoutJavaScript()}, 2},
+}
+
 // tabTo presses Tab until loc has focus, within max presses, and says where focus
 // went when it never gets there.
 func (k keys) tabTo(loc playwright.Locator, what string, max int) {

@@ -175,14 +175,7 @@ func TestPurchaseNeedsTheTermsAndIsPrivate(t *testing.T) {
 // sends again anyway) the server places the order once for both posts.
 func TestDoubleClickPlacesOneOrder(t *testing.T) {
 	srv := startServer(t)
-	for _, c := range []struct {
-		name  string
-		opts  []pageOption
-		posts int32
-	}{
-		{"with the script", nil, 1},
-		{"without the script", []pageOption{withoutJavaScript()}, 2},
-	} {
+	for _, c := range doubleClicks {
 		t.Run(c.name, func(t *testing.T) {
 			page := newPage(t, srv, c.opts...)
 			goTo(t, page, tokyoAnnualReview)

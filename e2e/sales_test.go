@@ -173,14 +173,7 @@ func TestBuilderRefusesToSaveOverAVersionSavedMeanwhile(t *testing.T) {
 // save is on its way sends nothing, so a new quote is not saved twice. Without the
 // script both clicks are sent, and the form's quote ID makes them one quote.
 func TestDoubleClickOnSaveSavesOnce(t *testing.T) {
-	for _, c := range []struct {
-		name  string
-		opts  []pageOption
-		posts int32
-	}{
-		{"with the script", nil, 1},
-		{"without the script", []pageOption{withoutJavaScript()}, 2},
-	} {
+	for _, c := range doubleClicks {
 		t.Run(c.name, func(t *testing.T) {
 			_, rep := signedInRep(t, c.opts...)
 			goTo(t, rep, "/quotes/new")

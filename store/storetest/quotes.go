@@ -329,28 +329,10 @@ func testSaveAfterAnotherVersion(t *testing.T, db database) {
 	}
 
 	const n = 8
-	var (
-		wg    sync.WaitGroup
-		start = make(chan struct{})
-		errs  [n]error
-	)
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			_, _, errs[i] = s.SaveQuote(t.Context(), q.ID, 4, edit(fmt.Sprintf("race %d", i)))
-		})
-	}
-	close(start)
-	wg.Wait()
-	landed := 0
-	for i, err := range errs {
-		switch {
-		case err == nil:
-			landed++
-		case !errors.Is(err, store.ErrQuoteChanged):
-			t.Errorf("racing save %d: %v", i, err)
-		}
-	}
+	landed := raceSaves(t, n, func(i int) error {
+		_, _, err := s.SaveQuote(t.Context(), q.ID, 4, edit(fmt.Sprintf("race %d", i)))
+		return err
+	})
 	if latest := savedQuote(t, s, q.ID); landed != 1 || latest.Version != 5 {
 		t.Errorf("%d of %d saves begun from version 4 landed, quote at version %d; want 1 and 5", landed, n, latest.Version)
 	}
@@ -386,17 +368,30 @@ func testNewQuoteFromItsID(t *testing.T, db database) {
 	}
 
 	const n = 8
+	race := SampleQuoteVersion(rep.ID)
+	race.QuoteID = store.NewQuoteID()
+	landed := raceSaves(t, n, func(int) error {
+		_, _, err := s.SaveQuote(t.Context(), "", 0, race)
+		return err
+	})
+	if h, err := s.QuoteVersions(t.Context(), race.QuoteID); landed != 1 || err != nil || len(h) != 1 {
+		t.Errorf("%d of %d new quotes under one ID landed, %d versions (%v); want 1 and 1", landed, n, len(h), err)
+	}
+}
+
+// raceSaves runs n saves at once and says how many landed; a save may fail only
+// with ErrQuoteChanged.
+func raceSaves(t *testing.T, n int, save func(i int) error) int {
+	t.Helper()
 	var (
 		wg    sync.WaitGroup
 		start = make(chan struct{})
-		errs  [n]error
+		errs  = make([]error, n)
 	)
-	race := SampleQuoteVersion(rep.ID)
-	race.QuoteID = store.NewQuoteID()
 	for i := range n {
 		wg.Go(func() {
 			<-start
-			_, _, errs[i] = s.SaveQuote(t.Context(), "", 0, race)
+			errs[i] = save(i)
 		})
 	}
 	close(start)
@@ -407,12 +402,10 @@ func testNewQuoteFromItsID(t *testing.T, db database) {
 		case err == nil:
 			landed++
 		case !errors.Is(err, store.ErrQuoteChanged):
-			t.Errorf("racing new quote %d: %v", i, err)
+			t.Errorf("racing save %d: %v", i, err)
 		}
 	}
-	if h, err := s.QuoteVersions(t.Context(), race.QuoteID); landed != 1 || err != nil || len(h) != 1 {
-		t.Errorf("%d of %d new quotes under one ID landed, %d versions (%v); want 1 and 1", landed, n, len(h), err)
-	}
+	return landed
 }
 
 func quoteIDs(quotes []store.SavedQuote) []string {
