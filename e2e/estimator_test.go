@@ -297,3 +297,26 @@ func TestTheStatusLineSaysOnlyWhatChanged(t *testing.T) {
 	}
 	wantText(t, page.GetByRole("status"), "the spoken summary after the refresh", "Quote updated: 36.54 USD a month.")
 }
+
+// TestEnterRefreshesTheQuoteInPlace: Enter in a field (a phone keyboard's Go) submits
+// the estimator's form; with the quote live, the page stays where the reader is, with
+// the focus in the field, rather than loading again from the top.
+func TestEnterRefreshesTheQuoteInPlace(t *testing.T) {
+	srv := startServer(t)
+	page := newPage(t, srv)
+	goTo(t, page, "/ssm")
+	if _, err := page.Evaluate(`() => { window.sameDocument = true }`); err != nil {
+		t.Fatal(err)
+	}
+	if err := label(page, "Credentials").Fill("1500"); err != nil {
+		t.Fatal(err)
+	}
+	keyboard(t, page).press("Enter")
+	wantTotals(t, page, "732.00", "732.00") // 2 packages in Beijing
+	if same, err := page.Evaluate(`() => window.sameDocument === true`); err != nil || same != true {
+		t.Errorf("Enter loaded the page again: %v %v", same, err)
+	}
+	if err := expect.Locator(label(page, "Credentials")).ToBeFocused(); err != nil {
+		t.Errorf("after Enter the focus left the field: %v", err)
+	}
+}

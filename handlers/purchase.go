@@ -317,6 +317,7 @@ func (h *Handlers) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 // saying so first, as a screen reader reads it.
 func (h *Handlers) refuseOrder(w http.ResponseWriter, r *http.Request, status int, v views.Review) {
 	v.Page.Title = "Error: " + v.Page.Title
+	v.Page.Path = "" // posted to /orders, but not the My orders page
 	h.render(w, r, status, views.ReviewPage(v))
 }
 
@@ -326,7 +327,7 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 	o, err := h.orders.Order(r.Context(), r.PathValue("id"))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		h.NotFound(w, r)
+		h.orderNotHere(w, r)
 		return
 	case err != nil:
 		h.storeError(w, r, "show order", err)
@@ -336,8 +337,9 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 	owner := h.sessions.GetString(r.Context(), ownerKey)
 	key := r.URL.Query().Get("key")
 	byLink := o.ViewKey != "" && len(key) == len(o.ViewKey) && subtle.ConstantTimeCompare([]byte(key), []byte(o.ViewKey)) == 1
-	if !byLink && (owner == "" || owner != o.Owner) {
-		h.NotFound(w, r)
+	mine := owner != "" && owner == o.Owner
+	if !byLink && !mine {
+		h.orderNotHere(w, r)
 		return
 	}
 	// The page's address may hold the private link's key: neither its links nor its
@@ -362,6 +364,7 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 		JustPlaced:            justPlaced,
 		ResentOther:           resentOther,
 		PrivateLink:           privateLink(o),
+		ByLink:                !mine,
 		ID:                    o.ID,
 		Status:                o.Status,
 		Created:               o.CreatedAt,
@@ -373,6 +376,12 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 		TermsAcceptedAt:       o.TermsAcceptedAt,
 		QuotaIncreaseRequired: o.QuotaIncreaseRequired,
 	}))
+}
+
+// orderNotHere answers an order's page asked without its rights, exactly as an order
+// that does not exist is answered: a 404 that says where orders open.
+func (h *Handlers) orderNotHere(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusNotFound, views.OrderNotHerePage(h.page(r, "Order not found", "")))
 }
 
 // privateLink is the link that opens an order from any browser, or "" for an order

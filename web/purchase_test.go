@@ -219,6 +219,10 @@ func TestBuyerFieldsAreValidated(t *testing.T) {
 			t.Errorf("%s=%q: the summary at the top lacks a link to the field", tc.field, tc.value)
 		}
 	}
+	// The refused form is the review, not the My orders page it was posted to.
+	if _, body, _ := b.Post("/orders", url.Values{"product": {"ssm"}}, nil); strings.Contains(body, `aria-current="page"`) {
+		t.Error("a refused order form marks a page of the menu as current")
+	}
 	// Several problems at once are all listed.
 	form := url.Values{}
 	for k, v := range base {
@@ -379,6 +383,12 @@ func TestAnOrderOpensFromItsPrivateLink(t *testing.T) {
 	if h.Get("Referrer-Policy") != "no-referrer" {
 		t.Errorf("the order's page sends Referrer-Policy %q: its links would pass the key on", h.Get("Referrer-Policy"))
 	}
+	if !strings.Contains(body, "You are seeing this order through its private link.") || strings.Contains(body, `<a href="/orders">All my orders</a>`) {
+		t.Error("seen through its link, the order's page must say so, and not offer this browser's orders")
+	}
+	if _, body, _ := buyer.Get("/orders/" + id); strings.Contains(body, "through its private link") || !strings.Contains(body, `<a href="/orders">All my orders</a>`) {
+		t.Error("in the placing browser, the order's page is its buyer's")
+	}
 	second := newBrowser(t, srv)
 	otherID, err := second.PlaceOrder(review(t, second, tokyoAnnual))
 	if err != nil {
@@ -392,8 +402,9 @@ func TestAnOrderOpensFromItsPrivateLink(t *testing.T) {
 	for _, path := range []string{"/orders/" + id, "/orders/" + id + "?key=", "/orders/" + id + "?key=" + strings.ToUpper(key),
 		"/orders/" + id + "?key=" + otherKey[1],
 		"/orders/" + id + "?key=" + key[:51], "/orders/" + id + "?key=" + key + "a"} {
-		if code, body, _ := elsewhere.Get(path); code != http.StatusNotFound || strings.Contains(body, id) {
-			t.Errorf("%s from another browser: %d, want 404 and nothing of the order", path, code)
+		if code, body, _ := elsewhere.Get(path); code != http.StatusNotFound || strings.Contains(body, id) ||
+			!strings.Contains(body, "An order's page opens in the browser it was placed from, and anywhere with its private link") {
+			t.Errorf("%s from another browser: %d, want 404, nothing of the order, and where orders open", path, code)
 		}
 	}
 	if ids := elsewhere.MyOrders(); len(ids) != 0 {

@@ -130,6 +130,17 @@ document.documentElement.classList.add("js");
   }
 
   form.addEventListener("input", soon);
+  // Enter (a phone keyboard's Go) submits an estimator's form: the quote is live, so
+  // it refreshes in place rather than reloading the page and losing the reader's place.
+  // A button that sends the form elsewhere (Purchase) still does.
+  if (form.method === "get") {
+    form.addEventListener("submit", function (e) {
+      if (e.submitter && e.submitter.hasAttribute("formaction")) return;
+      e.preventDefault();
+      clearTimeout(timer);
+      update();
+    });
+  }
   form.addEventListener("change", function (e) {
     const t = e.target;
     // A checkbox that controls a group of fields shows or hides it.
