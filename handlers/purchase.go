@@ -321,8 +321,8 @@ func (h *Handlers) refuseOrder(w http.ResponseWriter, r *http.Request, status in
 	h.render(w, r, status, views.ReviewPage(v))
 }
 
-// OrderDetail shows an order to the browser session that placed it; to anyone else
-// it does not exist.
+// OrderDetail shows an order to the browser session that placed it, and to anyone
+// with its private link; to anyone else it does not exist.
 func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 	o, err := h.orders.Order(r.Context(), r.PathValue("id"))
 	switch {
