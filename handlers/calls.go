@@ -89,17 +89,13 @@ func kmsMonthlyCalls(f form) (priced form, note, problem string) {
 	}
 }
 
-// comparedCalls are the old billing's calls as the comparison varies the credentials:
-// typed per credential a day, they grow with the credentials; typed otherwise, they
-// are the month's count, monthly, whatever the credentials.
-func comparedCalls(f form, monthly int64) pricing.Calls {
-	if f.value("api_calls_unit") == pricing.PerCredentialPerDay {
-		n, msg := pricing.ParseCount("api_calls", f.value("api_calls"))
-		if msg == "" {
-			if per, msg := pricing.MonthlyCalls(n, pricing.PerCredentialPerDay, 1, 0); msg == "" {
-				return pricing.Calls{PerCredential: per}
-			}
-		}
+// comparedCalls are the old billing's calls as the comparison varies the credentials,
+// from the month's count that monthlyCalls made for the credentials typed: typed per
+// credential a day, the calls grow with the credentials (the month's count is a whole
+// multiple of them); typed otherwise, they are the month's, whatever the credentials.
+func comparedCalls(f form, monthly, credentials int64) pricing.Calls {
+	if f.value("api_calls_unit") == pricing.PerCredentialPerDay && credentials > 0 {
+		return pricing.Calls{PerCredential: monthly / credentials}
 	}
 	return pricing.Calls{Monthly: monthly}
 }

@@ -82,7 +82,7 @@ func (h *Handlers) ssmEstimate(query url.Values) views.SSMResults {
 		res.Legacy.OfferKMS = true
 		if err == nil && lerr == nil {
 			res.CallsNote = note
-			calls := comparedCalls(f, legacy.APICalls)
+			calls := comparedCalls(f, legacy.APICalls, item.Credentials)
 			res.Comparison = h.comparison(q, lq, item, calls)
 			packages := max(q.Items[0].SSM.Packages+1, 3)
 			if c, ok := b.BillingCurves(item.Region, item.QPSUnits, calls, packages); ok {

@@ -76,10 +76,14 @@ type QuoteView struct {
 	OfferKMS bool
 }
 
-// kmsEstimatorFor is the KMS estimator in the region of q's first Secrets Manager
-// item (of either billing), or "" when q estimates KMS charges already or has no
-// such item.
-func kmsEstimatorFor(q *pricing.Quote) string {
+// kmsEstimatorFor is where warning w of q sends a customer (offer): the KMS
+// estimator in the region of q's first Secrets Manager item (of either billing), for
+// the warning that KMS charges are not estimated. "" for any other warning, or when
+// q estimates KMS charges already.
+func kmsEstimatorFor(q *pricing.Quote, w pricing.Notice, offer bool) string {
+	if !offer || w.Code != "ssm_kms_charges" {
+		return ""
+	}
 	link := ""
 	for _, it := range q.Items {
 		switch {

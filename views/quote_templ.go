@@ -366,7 +366,7 @@ func quoteBody(q *pricing.Quote, testid string, offerKMS bool) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if link := kmsEstimatorFor(q); offerKMS && w.Code == "ssm_kms_charges" && link != "" {
+				if link := kmsEstimatorFor(q, w, offerKMS); link != "" {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, " Secrets Manager encrypts with KMS keys, which can add KMS charges: <a href=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err

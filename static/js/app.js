@@ -228,9 +228,8 @@ document.documentElement.classList.add("js");
 })();
 
 // A share link, or an order's private link, is shown whole (the page writes its path),
-// to paste into an email, with
-// a button that copies it where the browser lets a page write to the clipboard. The
-// page's status line says what happened.
+// to paste into an email, with a button that copies it where the browser lets a page
+// write to the clipboard. The page's status line says what happened.
 (function () {
   const status = document.getElementById("quote-status");
   const buttons = [];
