@@ -3,8 +3,6 @@ package handlers
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -206,10 +204,7 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 
 // ownQuoteID is the ID a rep's new-quote form saves under when its own ID names
 // another rep's quote: the same for the same form and rep, and a well-formed ID.
-func ownQuoteID(draft, repID string) string {
-	sum := sha256.Sum256([]byte(draft + "\x00" + repID))
-	return "qte_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:16]))
-}
+func ownQuoteID(draft, repID string) string { return store.QuoteIDFrom(draft + "\x00" + repID) }
 
 // draftOf is the ID a new quote's form is to be saved under: "" for a saved quote's
 // form, or one without a well-formed ID (which saves under a new one).

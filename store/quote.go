@@ -2,6 +2,7 @@ package store
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -112,6 +113,13 @@ func prepareSave(id string, v QuoteVersion, now time.Time) (quoteSave, error) {
 // NewQuoteID returns an ID for a quote not saved yet: the builder's form for a new
 // quote carries one, so that sending it twice creates one quote (see SaveQuote).
 func NewQuoteID() string { return newID(quoteIDPrefix) }
+
+// QuoteIDFrom returns a well-formed quote ID made from seed, the same for the same
+// seed: for a new quote that must be saved once under an ID no form carried.
+func QuoteIDFrom(seed string) string {
+	sum := sha256.Sum256([]byte(seed))
+	return quoteIDPrefix + idEncoding.EncodeToString(sum[:16])
+}
 
 // IsQuoteID tells whether s has the form of a quote ID: "qte_" and 26 characters of
 // the IDs' alphabet (128 bits).

@@ -347,6 +347,9 @@ func testNewQuoteFromItsID(t *testing.T, db database) {
 	if !store.IsQuoteID(id) {
 		t.Fatalf("IsQuoteID(NewQuoteID() = %q) = false", id)
 	}
+	if from := store.QuoteIDFrom("a seed"); !store.IsQuoteID(from) || from != store.QuoteIDFrom("a seed") || from == store.QuoteIDFrom("another") {
+		t.Errorf("QuoteIDFrom: %q, want a well-formed ID, the same for the same seed only", from)
+	}
 	v := SampleQuoteVersion(rep.ID)
 	v.QuoteID = id
 	q, first := saveQuote(t, s, "", v)
