@@ -7,7 +7,7 @@ import (
 
 // TermsVersion names the wording of the pricing terms below. Change it with any change
 // of wording: an order records the version and a hash of the exact text accepted.
-const TermsVersion = "2026-11-26.1"
+const TermsVersion = "2026-11-26.2"
 
 // Terms are the pricing terms a buyer accepts for a quote: what is bought and when it
 // is paid, the overdue policy of each service in it, and its warnings.
@@ -26,11 +26,13 @@ type TermsSection struct {
 }
 
 // TermsFor writes the pricing terms of a quote, in full: what is bought and how it is
-// billed, and the overdue policy of both services (an SSM order can add KMS charges,
-// so KMS billing and its policy apply to every order).
+// billed, and the overdue policy of the services in it (an SSM order can add KMS
+// charges, so KMS billing and its policy apply to every order; Secrets Manager's only
+// to orders of it).
 func TermsFor(q Quote) Terms {
 	var ordered, billing []string
-	var hasSSM bool
+	var hasSSM, hasKMS bool
+	var kmsCalls int64
 	for _, it := range q.Items {
 		switch it.Product {
 		case ProductSSM:
@@ -42,10 +44,22 @@ func TermsFor(q Quote) Terms {
 				", "+FormatMoney(it.Monthly)+" "+q.Currency+" a month, "+FormatMoney(it.Upfront)+" "+q.Currency+
 				" due up front for the whole term once the order is confirmed; the subscription starts once it is paid.")
 		case ProductKMS:
+			hasKMS = true
+			kmsCalls += it.Input.APICalls
 			ordered = append(ordered, "Key Management Service in "+it.RegionName+": the service is activated once the "+
 				"order is confirmed; nothing is paid up front, usage is billed monthly (this quote estimates "+
-				FormatMoney(it.Monthly)+" "+q.Currency+" a month of key storage, plus API calls for the account).")
+				FormatMoney(it.Monthly)+" "+q.Currency+" a month of key storage in this region).")
 		}
+	}
+	if hasKMS {
+		// The calls are the account's, not one region's: their line is the quote's
+		// first account line whenever it has a KMS item (Book.accountLines).
+		calls := "no calls; the calls made are billed monthly after the free calls."
+		if kmsCalls > 0 && len(q.AccountLines) > 0 {
+			calls = plural(kmsCalls, "call", "calls") + " a month, " + FormatMoney(q.AccountLines[0].Amount) + " " +
+				q.Currency + " a month after the free calls; the calls made are billed monthly."
+		}
+		ordered = append(ordered, "Key Management Service API calls, for the whole account: this quote estimates "+calls)
 	}
 	if hasSSM {
 		billing = append(billing, "A Secrets Manager subscription costs its monthly price for every month of its term: "+
@@ -74,10 +88,12 @@ func TermsFor(q Quote) Terms {
 		"Key Management Service is suspended 24 hours after your account becomes overdue: " +
 			"access is denied, your key data is kept, and key storage and API calls incur no fees while suspended. " +
 			"KMS resources are released 168 hours (7 days) after your account becomes overdue.",
-		"Secrets Manager is suspended 24 hours after your account becomes overdue: access " +
-			"is denied, your secret data is kept, and secret storage and API calls incur no fees while suspended. " +
-			"Secrets are released 168 hours (7 days) after the suspension, that is 192 hours after your account " +
-			"becomes overdue.",
+	}
+	if hasSSM {
+		overdue = append(overdue, "Secrets Manager is suspended 24 hours after your account becomes overdue: access "+
+			"is denied, your secret data is kept, and secret storage and API calls incur no fees while suspended. "+
+			"Secrets are released 168 hours (7 days) after the suspension, that is 192 hours after your account "+
+			"becomes overdue.")
 	}
 	t.Sections = append(t.Sections, TermsSection{"Overdue payment", overdue})
 	if len(q.Warnings) > 0 {

@@ -57,11 +57,12 @@ func TestTermsStateWhatIsBoughtAndTheOverduePolicies(t *testing.T) {
 // is checked, for a quote with every section: a change of wording fails here until
 // the expected text below is changed, and then until TermsVersion is changed too.
 func TestTermsWordingIsExact(t *testing.T) {
-	q := termsQuote(t, ssm("ap-tokyo", 2500, 2, BillingAnnual, 12), kms("ap-guangzhou", 201, 0, 0, 0))
+	q := termsQuote(t, ssm("ap-tokyo", 2500, 2, BillingAnnual, 12), kms("ap-guangzhou", 201, 0, 0, 125_000))
 	want := []TermsSection{
 		{"What you are ordering", []string{
 			"Secrets Manager Enterprise Edition in Tokyo: 3 packages (3,000 credentials, 2,500 QPS in all), annual billing for a term of 12 months, 1,865.00 USD a month, 22,380.00 USD due up front for the whole term once the order is confirmed; the subscription starts once it is paid.",
-			"Key Management Service in Guangzhou: the service is activated once the order is confirmed; nothing is paid up front, usage is billed monthly (this quote estimates 361.80 USD a month of key storage, plus API calls for the account).",
+			"Key Management Service in Guangzhou: the service is activated once the order is confirmed; nothing is paid up front, usage is billed monthly (this quote estimates 361.80 USD a month of key storage in this region).",
+			"Key Management Service API calls, for the whole account: this quote estimates 125,000 calls a month, 1.89 USD a month after the free calls; the calls made are billed monthly.",
 		}},
 		{"Billing", []string{
 			"A Secrets Manager subscription costs its monthly price for every month of its term: monthly billing is for 1 to 11 months, annual billing for 1, 2 or 3 years of 12 months each, with no discount. The whole term is paid up front.",
@@ -95,6 +96,11 @@ func TestTermsWordingIsExact(t *testing.T) {
 	// between them take every branch of the wording, under the version in force. A
 	// new wording gets a new TermsVersion and a line here; the old lines stay.
 	recorded := map[string][3]string{
+		"2026-11-26.2": {
+			"63cdd0c473266b6e7ef73b288625c82424a5ca245f5764f461fb4adf3240e11b",
+			"ea59ef94456cc2e1996046cdf04a17becdf514341072f9890a1bd1ea33236911",
+			"3f467637042cbfc7cc6a98ff10b42c844f17ba61db826e19f59f3bddece2e481",
+		},
 		"2026-11-26.1": {
 			"b21abe60e09150a4377adf50bb7e1f43bd3671924985f03f0d2655f7f5240972",
 			"854c246632dd3db04b1678f9e6179367203fabc1f7e7c35aacb0c4f2c174b36c",
@@ -121,7 +127,37 @@ func TestTermsHashFollowsTheText(t *testing.T) {
 	if a.Hash == c.Hash {
 		t.Error("a different text must hash differently")
 	}
-	if !strings.Contains(strings.Join(a.Sections[len(a.Sections)-1].Paragraphs, " "), "Secrets are released 168 hours") {
-		t.Error("the terms state both services' overdue policies")
+}
+
+// TestKMSTermsStateKMSOnly: an order of KMS alone is bound by KMS's policy and told
+// what its calls cost; Secrets Manager's overdue policy is not part of it.
+func TestKMSTermsStateKMSOnly(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		q     Quote
+		calls string
+	}{
+		{"no calls", termsQuote(t, kms("ap-tokyo", 3, 0, 0, 0)),
+			"Key Management Service API calls, for the whole account: this quote estimates no calls; the calls made are billed monthly after the free calls."},
+		{"calls in two regions", termsQuote(t, kms("ap-tokyo", 3, 0, 0, 80_000), kms("ap-guangzhou", 1, 0, 0, 45_000)),
+			"Key Management Service API calls, for the whole account: this quote estimates 125,000 calls a month, 1.89 USD a month after the free calls; the calls made are billed monthly."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			terms := TermsFor(tc.q)
+			var all []string
+			for _, s := range terms.Sections {
+				all = append(all, s.Paragraphs...)
+			}
+			text := strings.Join(all, "\n")
+			if strings.Contains(text, "Secrets") {
+				t.Errorf("the terms of a KMS order speak of Secrets Manager:\n%s", text)
+			}
+			if !strings.Contains(text, "KMS resources are released 168 hours") {
+				t.Errorf("the terms lack KMS's overdue policy:\n%s", text)
+			}
+			if ordered := terms.Sections[0].Paragraphs; ordered[len(ordered)-1] != tc.calls {
+				t.Errorf("the account's calls are stated as\n%q\nwant\n%q", ordered[len(ordered)-1], tc.calls)
+			}
+		})
 	}
 }
