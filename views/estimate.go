@@ -113,6 +113,28 @@ func (v QuoteView) Announcement() string {
 	return s + "."
 }
 
+// upfrontNote says, under a quote's totals, that the up-front amount is the
+// subscriptions' months paid at once, not a charge on top of the monthly figure, and
+// how much of that figure is still billed month by month. Empty without an up-front
+// amount.
+func upfrontNote(q *pricing.Quote) string {
+	if !q.Totals.Upfront.IsPositive() {
+		return ""
+	}
+	prepaid := decimal.Zero
+	for _, it := range q.Items {
+		if it.Upfront.IsPositive() {
+			prepaid = prepaid.Add(it.Monthly)
+		}
+	}
+	billed := q.Totals.Monthly.Sub(prepaid)
+	if !billed.IsPositive() {
+		return "The up-front amount is the monthly price for the whole term, paid at once: it is not charged again each month."
+	}
+	return "The up-front amount is the subscription's monthly price for its whole term, paid at once; only " +
+		Money(billed) + " " + q.Currency + " a month, for pay-as-you-go usage, is billed each month."
+}
+
 // Money formats an amount as the console shows money everywhere: thousands
 // separators and two decimals ("1,865.00").
 func Money(d decimal.Decimal) string { return pricing.FormatMoney(d) }

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
+	"kmsconsole/pricing"
 )
 
 func TestMoneyHasSeparatorsAndCents(t *testing.T) {
@@ -17,5 +19,35 @@ func TestMoneyHasSeparatorsAndCents(t *testing.T) {
 	}
 	if got := Number(decimal.RequireFromString("105000.5")); got != "105,000.5" {
 		t.Errorf("Number = %s", got)
+	}
+}
+
+// TestUpfrontNoteSaysTheTotalsAreNotTwoCharges: a subscription's monthly figure and its
+// up-front amount are the same money; what is billed each month on top is said.
+func TestUpfrontNoteSaysTheTotalsAreNotTwoCharges(t *testing.T) {
+	book, err := pricing.EmbeddedBook()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssm := pricing.Item{Product: pricing.ProductSSM, Region: "ap-beijing", Credentials: 1000, Billing: pricing.BillingMonthly, TermMonths: 3}
+	kms := pricing.Item{Product: pricing.ProductKMS, Region: "ap-guangzhou", CustomerKeys: 10, APICalls: 125_000}
+	for _, tc := range []struct {
+		name  string
+		items []pricing.Item
+		want  string
+	}{
+		{"subscription", []pricing.Item{ssm},
+			"The up-front amount is the monthly price for the whole term, paid at once: it is not charged again each month."},
+		{"subscription and KMS", []pricing.Item{ssm, kms},
+			"The up-front amount is the subscription's monthly price for its whole term, paid at once; only 19.89 USD a month, for pay-as-you-go usage, is billed each month."},
+		{"KMS alone", []pricing.Item{kms}, ""},
+	} {
+		q, err := pricing.Compute(book, pricing.Request{Items: tc.items})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := upfrontNote(&q); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }
