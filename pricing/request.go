@@ -156,7 +156,13 @@ func ParseItem(product string, get func(name string) Value) Item {
 			it.invalid = append(it.invalid, Problem{name, "must be a number"})
 			continue
 		}
-		n, msg := parseCount(v.Text, f)
+		var n int64
+		var msg string
+		if v.Kind == "" {
+			n, msg = parseTypedCount(v.Text, f)
+		} else {
+			n, msg = parseCount(v.Text, f)
+		}
 		if msg == "" && name == "days" && n == 0 {
 			msg = "must be from 1 to 31"
 		}
@@ -204,6 +210,16 @@ func (it *Item) setCount(name string, n int64) {
 // parseCount reads a whole, non-negative number of at most max. People type
 // thousands separators ("2,500") and spaces; they are allowed. The message is "" when
 // the number is good.
+// parseTypedCount is parseCount for a count typed in a form: in digits only. An
+// exponent ("1e3") is JSON's notation for a number, and in a form field more likely a
+// slip of the keyboard than a thousand.
+func parseTypedCount(s string, f field) (int64, string) {
+	if strings.ContainsAny(s, "eE") {
+		return 0, "must be a whole number, like 1200"
+	}
+	return parseCount(s, f)
+}
+
 func parseCount(s string, f field) (int64, string) {
 	s = strings.TrimSpace(s)
 	if strings.ContainsAny(s, ", _") {

@@ -129,13 +129,13 @@ func MonthlyCalls(n int64, unit string, credentials, days int64) (int64, string)
 	return n * factor, ""
 }
 
-// ParseCount reads a count typed for an input field (see [FieldNames]) as the
-// decoders do: digits with optional thousands separators, within the field's bounds.
+// ParseCount reads a count typed for an input field (see [FieldNames]) as the forms
+// do: digits with optional thousands separators, within the field's bounds.
 // The message is "" when the count is good.
 func ParseCount(name, text string) (int64, string) {
 	f, ok := fields[name]
 	if !ok || !f.count {
 		return 0, "is not a count"
 	}
-	return parseCount(text, f)
+	return parseTypedCount(text, f)
 }

@@ -179,7 +179,7 @@ func TestParseItemFromAForm(t *testing.T) {
 	}
 	assertMoney(t, "monthly", q.Totals.Monthly, "1587")
 
-	for _, bad := range []string{"-3", "abc", "1.5", "1e99", "99999999999999999999"} {
+	for _, bad := range []string{"-3", "abc", "1.5", "1e99", "99999999999999999999", "1e3", "2E2"} {
 		it := ParseItem(ProductSSM, func(name string) Value {
 			if name == "credentials" {
 				return Value{Text: bad, Present: true}
@@ -192,6 +192,25 @@ func TestParseItemFromAForm(t *testing.T) {
 		if !errors.As(err, &ve) || ve.For("items[0].credentials") == "" {
 			t.Errorf("credentials %q: want a field problem, got %v", bad, err)
 		}
+	}
+}
+
+// TestATypedCountHasNoExponent: JSON may write 1000 as 1e3, a person typing in a form
+// does not; there "1e3" is more likely a slip than a thousand, and is refused.
+func TestATypedCountHasNoExponent(t *testing.T) {
+	if n, msg := ParseCount("credentials", "1e3"); msg != "must be a whole number, like 1200" {
+		t.Errorf(`ParseCount("1e3") = %d, %q; want it refused`, n, msg)
+	}
+	if n, msg := ParseCount("credentials", "1,000"); n != 1000 || msg != "" {
+		t.Errorf(`ParseCount("1,000") = %d, %q`, n, msg)
+	}
+	req, err := DecodeRequest(strings.NewReader(`{"items":[{"product":"ssm","region":"ap-tokyo","credentials":1e3,"billing":"monthly","term_months":1}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := Compute(mustBook(t), req)
+	if err != nil || q.Items[0].SSM.IncludedCredentials != 1000 {
+		t.Errorf("JSON's 1e3 credentials: %v, %v; want 1,000", err, q.Items)
 	}
 }
 
