@@ -31,10 +31,28 @@ func (h *Handlers) savedVersion(w http.ResponseWriter, r *http.Request) (store.Q
 }
 
 func (h *Handlers) sharedView(r *http.Request, ver store.QuoteVersion) views.SharedQuote {
-	return views.SharedQuote{
+	v := views.SharedQuote{
 		Page: h.page(r, ver.Name, ""), Name: ver.Name, Customer: ver.CustomerName, Account: ver.CustomerAccountID,
-		Notes: ver.Notes, Version: ver.Version, Rep: h.repEmail(r, ver.SavedBy), Saved: ver.Quote,
+		Notes: ver.Notes, Version: ver.Version, Rep: h.repEmail(r, ver.SavedBy), Saved: ver.Quote, SavedAt: ver.SavedAt,
 	}
+	v.LeftOut, v.Ordered = h.leftOut(ver)
+	return v
+}
+
+// leftOut says what an order of a saved version leaves out: how many of its lines
+// (old billing, never ordered) and, when other lines remain, what ordering them costs
+// at today's prices (nil when nothing in it can be ordered, or nothing is left out).
+func (h *Handlers) leftOut(ver store.QuoteVersion) (int, *pricing.Quote) {
+	orderable := orderableItems(ver.Request)
+	n := len(ver.Request.Items) - len(orderable.Items)
+	if n == 0 || len(orderable.Items) == 0 {
+		return n, nil
+	}
+	q, err := h.compute("share", h.bk(), orderable)
+	if err != nil || !q.Orderable {
+		return n, nil
+	}
+	return n, &q
 }
 
 // QuoteVersionPage shows a saved version read-only, with its exports.
@@ -58,7 +76,12 @@ func (h *Handlers) QuotePrint(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.render(w, r, http.StatusOK, views.PrintQuotePage(h.sharedView(r, ver), pricing.TermsFor(ver.Quote)))
+	var terms *pricing.Terms
+	if ver.Quote.Orderable {
+		t := pricing.TermsFor(ver.Quote)
+		terms = &t
+	}
+	h.render(w, r, http.StatusOK, views.PrintQuotePage(h.sharedView(r, ver), terms))
 }
 
 // QuoteJSON exports a saved version as the quote API answers it.
@@ -71,7 +94,10 @@ func (h *Handlers) QuoteJSON(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, ver.Quote)
 }
 
-// QuoteCSV exports a saved version as CSV: one row per line, then the totals.
+// QuoteCSV exports a saved version as CSV: one row per line, each subscription's
+// up-front payment, then the totals, and what an order of it costs when it has lines
+// that are never ordered. It starts with a byte order mark, by which spreadsheets
+// read it as UTF-8 ("×", names in any script).
 func (h *Handlers) QuoteCSV(w http.ResponseWriter, r *http.Request) {
 	ver, ok := h.savedVersion(w, r)
 	if !ok {
@@ -84,6 +110,10 @@ func (h *Handlers) QuoteCSV(w http.ResponseWriter, r *http.Request) {
 			rows = append(rows, []string{strconv.Itoa(i + 1), it.Product, it.Region, l.Description, l.Quantity.String(),
 				l.Unit, l.UnitPrice.String(), l.Amount.StringFixed(2), l.Note})
 		}
+		if it.Upfront.IsPositive() {
+			rows = append(rows, []string{strconv.Itoa(i + 1), it.Product, it.Region, "Paid up front for " + views.TermText(it),
+				"", "", "", it.Upfront.StringFixed(2), ""})
+		}
 	}
 	for _, l := range q.AccountLines {
 		rows = append(rows, []string{"account", "", "", l.Description, l.Quantity.String(), l.Unit, l.UnitPrice.String(),
@@ -92,6 +122,12 @@ func (h *Handlers) QuoteCSV(w http.ResponseWriter, r *http.Request) {
 	rows = append(rows,
 		[]string{"total", "", "", "Monthly total (" + q.Currency + ")", "", "", "", q.Totals.Monthly.StringFixed(2), ""},
 		[]string{"total", "", "", "Up front (" + q.Currency + ")", "", "", "", q.Totals.Upfront.StringFixed(2), ""})
+	if n, ordered := h.leftOut(ver); n > 0 && ordered != nil {
+		const without = ", if ordered: without old billing, at today's prices ("
+		rows = append(rows,
+			[]string{"ordered", "", "", "Monthly total" + without + ordered.Currency + ")", "", "", "", ordered.Totals.Monthly.StringFixed(2), ""},
+			[]string{"ordered", "", "", "Up front" + without + ordered.Currency + ")", "", "", "", ordered.Totals.Upfront.StringFixed(2), ""})
+	}
 	for _, row := range rows { // a cell read as a formula by a spreadsheet is a known attack
 		for i, c := range row {
 			if c != "" && (c[0] == '=' || c[0] == '+' || c[0] == '-' || c[0] == '@') && i == 3 {
@@ -102,6 +138,7 @@ func (h *Handlers) QuoteCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+exportName(ver)+`.csv"`)
 	cw := csv.NewWriter(w)
+	_, _ = w.Write([]byte("\uFEFF"))
 	_ = cw.WriteAll(rows) // a failed write is the client gone
 }
 
@@ -145,7 +182,6 @@ func (h *Handlers) SharedQuote(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(orderable.Items) > 0 {
 		v.Purchase = "/s/" + token + "/purchase"
-		v.LeftOut = len(ver.Request.Items) - len(orderable.Items)
 	}
 	h.render(w, r, http.StatusOK, views.SharedQuotePage(v))
 }

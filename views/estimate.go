@@ -146,8 +146,8 @@ func Number(d decimal.Decimal) string { return pricing.FormatDecimal(d) }
 // Count formats a whole number with thousands separators.
 func Count(n int64) string { return pricing.FormatDecimal(decimal.NewFromInt(n)) }
 
-// termText reads "12 months (annual)" for an SSM item.
-func termText(it pricing.QuotedItem) string {
+// TermText reads "1 year (12 months)" or "3 months" for an SSM item's term.
+func TermText(it pricing.QuotedItem) string {
 	if it.SSM == nil {
 		return ""
 	}
@@ -202,7 +202,7 @@ func nextSteps(v OrderView) []string {
 		switch it.Product {
 		case pricing.ProductSSM:
 			steps = append(steps, it.Name+" in "+it.RegionName+": payment of "+Money(it.Upfront)+" "+v.Quote.Currency+
-				" is due up front for the term, "+termText(it)+"; the subscription starts once it is paid.")
+				" is due up front for the term, "+TermText(it)+"; the subscription starts once it is paid.")
 		case pricing.ProductKMS:
 			active := "activated once the order is confirmed, then billed monthly"
 			if v.Status == store.StatusConfirmed {

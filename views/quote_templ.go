@@ -291,7 +291,7 @@ func quoteBody(q *pricing.Quote, testid string, offerKMS bool) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var15 string
-				templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(termText(it))
+				templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(TermText(it))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `quote.templ`, Line: 55, Col: 43}
 				}

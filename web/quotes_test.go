@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"golang.org/x/crypto/bcrypt"
 
 	"kmsconsole/internal/testserver"
@@ -384,19 +385,24 @@ func TestQuoteListIsPaged(t *testing.T) {
 	}
 }
 
-// TestSharedQuoteSaysTheOrderLeavesOldBillingOut: the shared quote's totals include
-// its old-billing lines, which an order never holds; the page says so by Purchase.
+// TestSharedQuoteSaysTheOrderLeavesOldBillingOut: a saved quote's totals include its
+// old-billing lines, which an order never holds; every view of it a customer may be
+// sent (the share link, the print view, the CSV) and the rep's own view say so, and
+// what an order of the other lines costs.
 func TestSharedQuoteSaysTheOrderLeavesOldBillingOut(t *testing.T) {
 	srv, _ := repServer(t)
 	rep := testserver.NewClient(t, srv.URL)
 	signIn(t, rep, "rep@example.com", repPassword)
+	legacy := map[string]string{"product": "ssm_legacy", "region": "ap-beijing", "credentials": "100", "api_calls": "60000"}
+	// The two KMS lines of builderForm cost 18.18 a month; each old-billing line 40.30.
+	ordered := `at today's prices <span data-testid="ordered-monthly">18.18 USD</span> a month and <span data-testid="ordered-upfront">0.00 USD</span> up front.`
 	for legacyLines, want := range map[int]string{
-		1: "The old-billing line is for comparison only and is not ordered:",
-		2: "The 2 old-billing lines are for comparison only and are not ordered:",
+		1: "The old-billing line is for comparison only and is never ordered: an order of this quote holds its other lines, ",
+		2: "The 2 old-billing lines are for comparison only and are never ordered: an order of this quote holds its other lines, ",
 	} {
 		form := builderForm(fmt.Sprintf("Acme with %d old-billing lines", legacyLines))
 		for i := range legacyLines {
-			for k, v := range map[string]string{"product": "ssm_legacy", "region": "ap-beijing", "credentials": "100", "api_calls": "60000"} {
+			for k, v := range legacy {
 				form.Set(fmt.Sprintf("items.%d.%s", 2+i, k), v)
 			}
 		}
@@ -407,10 +413,80 @@ func TestSharedQuoteSaysTheOrderLeavesOldBillingOut(t *testing.T) {
 		if m == nil {
 			t.Fatal("no share link on the quote")
 		}
-		_, body, _ = testserver.NewClient(t, srv.URL).Get(m[1])
-		if !strings.Contains(body, want) || !strings.Contains(body, m[1]+"/purchase") {
-			t.Errorf("%d old-billing lines: the shared quote must say %q", legacyLines, want)
+		_, shared, _ := testserver.NewClient(t, srv.URL).Get(m[1])
+		_, version, _ := rep.Get("/quotes/" + id + "/v/1")
+		_, print, _ := rep.Get("/quotes/" + id + "/v/1/print")
+		if !strings.Contains(print, "<p>For Acme Ltd (account ID 100012345678). Prepared by rep@example.com. Saved on ") {
+			t.Error("the print view says whom it is for, their account, who prepared it and when")
 		}
+		for page, body := range map[string]string{"shared quote": shared, "rep's view": version, "print view": print} {
+			if !strings.Contains(body, want) || !strings.Contains(body, ordered) {
+				t.Errorf("%d old-billing lines: the %s must say %q and %q", legacyLines, page, want, ordered)
+			}
+		}
+		if !strings.Contains(shared, m[1]+"/purchase") || !strings.Contains(print, "Pricing terms") {
+			t.Errorf("%d old-billing lines: the rest can be ordered, on the terms", legacyLines)
+		}
+		_, csvBody, _ := rep.Get("/quotes/" + id + "/v/1/export.csv")
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvBody, "\uFEFF"))).ReadAll()
+		if err != nil || len(rows) < 2 {
+			t.Fatalf("CSV: %v", err)
+		}
+		if got := rows[len(rows)-2]; got[0] != "ordered" || got[7] != "18.18" ||
+			got[3] != "Monthly total, if ordered: without old billing, at today's prices (USD)" {
+			t.Errorf("%d old-billing lines: the CSV's ordered total row %q", legacyLines, got)
+		}
+	}
+
+	// Old billing alone: nothing to order, and no terms to order it on.
+	form := url.Values{"name": {"Old billing only"}}
+	for k, v := range legacy {
+		form.Set("items.0."+k, v)
+	}
+	id, _ := saveQuote(t, rep, "/quotes/new", form)
+	_, print, _ := rep.Get("/quotes/" + id + "/v/1/print")
+	if !strings.Contains(print, "Old billing is for comparison only: nothing in this quote can be ordered.") ||
+		strings.Contains(print, "Pricing terms") || strings.Contains(print, "What you are ordering") {
+		t.Error("a print of old billing alone says nothing can be ordered, and has no terms")
+	}
+}
+
+// TestQuoteCSVAddsUp: each subscription's up-front payment is a row of its own, so
+// the rows add up to the totals; and a spreadsheet is told the file is UTF-8.
+func TestQuoteCSVAddsUp(t *testing.T) {
+	srv, _ := repServer(t)
+	rep := testserver.NewClient(t, srv.URL)
+	signIn(t, rep, "rep@example.com", repPassword)
+	form := builderForm("Acme with a subscription")
+	for k, v := range map[string]string{"product": "ssm", "region": "ap-tokyo", "edition": "enterprise", "credentials": "2500",
+		"qps_units": "0", "billing": "annual", "term_months": "12"} {
+		form.Set("items.2."+k, v)
+	}
+	id, _ := saveQuote(t, rep, "/quotes/new", form)
+	_, body, _ := rep.Get("/quotes/" + id + "/v/1/export.csv")
+	if !strings.HasPrefix(body, "\uFEFFitem,") {
+		t.Errorf("the CSV must start with a byte order mark: %.20q", body)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var monthly, upfront decimal.Decimal
+	var totals []string
+	for _, row := range rows[1:] {
+		amount := decimal.RequireFromString(row[7])
+		switch {
+		case row[0] == "total":
+			totals = append(totals, row[7])
+		case strings.HasPrefix(row[3], "Paid up front for "):
+			upfront = upfront.Add(amount)
+		default:
+			monthly = monthly.Add(amount)
+		}
+	}
+	if want := []string{monthly.StringFixed(2), upfront.StringFixed(2)}; strings.Join(totals, " ") != strings.Join(want, " ") ||
+		upfront.StringFixed(2) != "19044.00" {
+		t.Errorf("the rows add up to %q, the totals say %q", want, totals)
 	}
 }
 
