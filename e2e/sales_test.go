@@ -81,6 +81,7 @@ func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
 		t.Errorf("the clipboard holds %v (%v), want %s", copied, err, srv.URL+link)
 	}
 	screenshot(t, rep, "rep-quote-builder")
+	quotePage := strings.TrimPrefix(rep.URL(), srv.URL)
 
 	customer := newPage(t, srv)
 	goTo(t, customer, link)
@@ -99,6 +100,18 @@ func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
 
 	goTo(t, rep, "/desk?q="+id)
 	wantVisible(t, rep.GetByRole("cell", playwright.PageGetByRoleOptions{Name: "rep@example.com"}), "the rep on the order")
+
+	// On a phone, the share link and the order's ID wrap: the pages do not scroll sideways.
+	if err := rep.SetViewportSize(375, 740); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{quotePage, "/desk/orders/" + id} {
+		goTo(t, rep, path)
+		if w := scrollWidth(t, rep); w > 375 {
+			t.Errorf("%s: scrollWidth %d > 375: it scrolls sideways", path, w)
+		}
+	}
+	screenshot(t, rep, "phone-rep-desk-order")
 }
 
 // TestBuilderSaysWhenTheRepIsSignedOut: when a rep's session ends while they edit a
