@@ -296,7 +296,8 @@ func (h *Handlers) builder(r *http.Request, id string, version int, m meta, line
 		Quote:    quoteView("Quote", q, err),
 	}
 	if msg := problems["items"]; msg != "" {
-		v.Problem = msg
+		// The engine's words are the API's: its items are the builder's lines.
+		v.Problem = capitalize(strings.ReplaceAll(strings.ReplaceAll(msg, " items", " lines"), " item", " line"))
 	}
 	if id == "" {
 		return v

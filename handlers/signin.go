@@ -97,9 +97,9 @@ func (h *Handlers) SignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if wait > 0 {
-		seconds := int(wait.Round(time.Second) / time.Second)
-		w.Header().Set("Retry-After", strconv.Itoa(max(seconds, 1)))
-		v.Problem = "Too many failed attempts. Try again in " + strconv.Itoa(max(seconds, 1)) + " seconds."
+		seconds := max(int(wait.Round(time.Second)/time.Second), 1)
+		w.Header().Set("Retry-After", strconv.Itoa(seconds))
+		v.Problem = "Too many failed attempts. Try again in " + waitText(seconds) + "."
 		h.render(w, r, http.StatusTooManyRequests, views.SignInPage(v))
 		return
 	}
@@ -250,4 +250,18 @@ func (h *Handlers) formError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	h.BadRequest(w, r)
+}
+
+// waitText says how long a wait of seconds is: in seconds up to a minute, then in
+// whole minutes, rounded up ("1 second", "45 seconds", "2 minutes").
+func waitText(seconds int) string {
+	switch {
+	case seconds == 1:
+		return "1 second"
+	case seconds < 60:
+		return strconv.Itoa(seconds) + " seconds"
+	case seconds <= 60:
+		return "1 minute"
+	}
+	return strconv.Itoa((seconds+59)/60) + " minutes"
 }

@@ -16,3 +16,12 @@ func TestThrottleAddressCountsAnIPv6NetworkAsOneClient(t *testing.T) {
 		}
 	}
 }
+
+func TestWaitTextCountsInWords(t *testing.T) {
+	for seconds, want := range map[int]string{1: "1 second", 2: "2 seconds", 59: "59 seconds", 60: "1 minute",
+		61: "2 minutes", 120: "2 minutes", 900: "15 minutes"} {
+		if got := waitText(seconds); got != want {
+			t.Errorf("waitText(%d) = %q, want %q", seconds, got, want)
+		}
+	}
+}

@@ -92,6 +92,12 @@ func testBuilder(t *testing.T, databaseURL string) {
 	if !strings.Contains(body, `data-testid="quote-monthly-total">18.18`) { // 18.00 + 0.18
 		t.Errorf("the two regions share one free tier: %s", regexp.MustCompile(`quote-monthly-total">[^<]*`).FindString(body))
 	}
+	// A quote of no lines is refused in the builder's words.
+	none := url.Values{"name": {"Empty"}, "action": {"save"}}
+	if code, body, _ := rep.Post("/quotes/new", none, nil); code != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, `data-testid="form-problem">Add at least one line to price</div>`) {
+		t.Errorf("a quote of no lines: %d; it must say to add a line", code)
+	}
 	noName := builderForm("")
 	noName.Set("action", "save")
 	if code, body, _ := rep.Post("/quotes/new", noName, nil); code != http.StatusUnprocessableEntity || !strings.Contains(body, "<title>Error: Quote builder") {
@@ -379,6 +385,9 @@ func TestQuoteListIsPaged(t *testing.T) {
 	_, body, _ = rep.Get("/quotes?q=Plan+0")
 	if rows(body) != 10 || !strings.Contains(body, "10 quotes, the latest changed first.") || strings.Contains(body, `class="pager"`) {
 		t.Errorf("a search of one page: %d rows", rows(body))
+	}
+	if _, body, _ = rep.Get("/quotes?q=Plan+07"); rows(body) != 1 || !strings.Contains(body, "1 quote.") {
+		t.Errorf("a search that finds one: %d rows; it must say \"1 quote.\"", rows(body))
 	}
 	if _, body, _ = rep.Get("/quotes?q=Plan&page=2"); !strings.Contains(body, `href="/quotes?page=1&amp;q=Plan" rel="prev"`) {
 		t.Error("the page links must keep the search")
