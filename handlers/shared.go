@@ -169,11 +169,15 @@ func (h *Handlers) share(w http.ResponseWriter, r *http.Request, token string) (
 // and priced today when the price book changed since.
 func (h *Handlers) SharedQuote(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	_, ver, ok := h.share(w, r, token)
+	s, ver, ok := h.share(w, r, token)
 	if !ok {
 		return
 	}
 	v := h.sharedView(r, ver)
+	if s.CreatedBy != ver.SavedBy {
+		// An order from the link is the sharing rep's: the page names them too.
+		v.SharedBy = h.repEmail(r, s.CreatedBy)
+	}
 	orderable := orderableItems(ver.Request)
 	if today, err := h.compute("share", h.bk(), ver.Request); err == nil &&
 		(today.PriceBook.Version != ver.Quote.PriceBook.Version || !today.Totals.Monthly.Equal(ver.Quote.Totals.Monthly) ||

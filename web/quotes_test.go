@@ -460,6 +460,44 @@ func TestSharedQuoteSaysTheOrderLeavesOldBillingOut(t *testing.T) {
 	}
 }
 
+// TestSharedQuoteNamesTheRepItsOrdersGoTo: a rep shares a version another rep saved;
+// the customer's page names both, and the order is the sharing rep's, as it says.
+func TestSharedQuoteNamesTheRepItsOrdersGoTo(t *testing.T) {
+	srv, st := repServer(t)
+	hash, err := bcrypt.GenerateFromPassword([]byte(repPassword), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddUser(t.Context(), "second@example.com", hash); err != nil {
+		t.Fatal(err)
+	}
+	first, second := testserver.NewClient(t, srv.URL), testserver.NewClient(t, srv.URL)
+	signIn(t, first, "rep@example.com", repPassword)
+	signIn(t, second, "second@example.com", repPassword)
+	id, _ := saveQuote(t, first, "/quotes/new", builderForm("Acme KMS"))
+	second.Post("/quotes/"+id+"/shares", url.Values{}, nil)
+	_, body, _ := second.Get("/quotes/" + id)
+	m := shareLink.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no share link on the quote")
+	}
+	customer := testserver.NewClient(t, srv.URL)
+	_, body, _ = customer.Get(m[1])
+	if !strings.Contains(body, "<dt>Prepared by</dt><dd>rep@example.com</dd>") ||
+		!strings.Contains(body, `<dt>Shared by</dt><dd data-testid="shared-by">second@example.com</dd>`) {
+		t.Error("the shared quote must name the rep who saved it and the rep who shared it")
+	}
+	order, err := customer.PlaceOrder(customer.ReviewFormAt(m[1] + "/purchase"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, err := st.Order(t.Context(), order); err != nil || o.Rep == "" {
+		t.Fatalf("the order: %v %+v", err, o)
+	} else if u, err := st.UserByID(t.Context(), o.Rep); err != nil || u.Email != "second@example.com" {
+		t.Errorf("the order is credited to %v (%v), want the rep who shared the link", u.Email, err)
+	}
+}
+
 // TestQuoteCSVAddsUp: each subscription's up-front payment is a row of its own, so
 // the rows add up to the totals; and a spreadsheet is told the file is UTF-8.
 func TestQuoteCSVAddsUp(t *testing.T) {
@@ -583,6 +621,9 @@ func testShare(t *testing.T, databaseURL string) {
 	}
 	if strings.Contains(body, `data-testid="purchase-leaves-out"`) {
 		t.Error("an order of this quote leaves nothing out")
+	}
+	if strings.Contains(body, `data-testid="shared-by"`) {
+		t.Error("the rep who saved the version shared it: the page names them once")
 	}
 	if _, body, _ := customer.Get(link + "/purchase"); !strings.Contains(body, `<a href="`+link+`">Back to the quote</a>`) {
 		t.Error("the review of a shared quote must lead back to the quote, and say so")
