@@ -316,7 +316,7 @@ func TestRepConfirmsAnOrderFromTheDesk(t *testing.T) {
 	goTo(t, rep, "/desk?status=submitted")
 	screenshot(t, rep, "rep-desk")
 	click(t, rep.GetByRole("link", playwright.PageGetByRoleOptions{Name: id}), "the order on the desk")
-	wantText(t, rep.GetByTestId("order-status"), "the order's status", "submitted")
+	wantText(t, rep.GetByTestId("order-status"), "the order's status", "Submitted")
 	fill(t, rep, "Reason", "Payment received")
 	// Enter in the reason confirms nothing: the rep chooses Confirm or Cancel.
 	if _, err := rep.Evaluate(`() => { window.beforeEnter = true }`); err != nil {
@@ -329,10 +329,10 @@ func TestRepConfirmsAnOrderFromTheDesk(t *testing.T) {
 	if stayed, err := rep.Evaluate(`() => window.beforeEnter === true`); err != nil || stayed != true {
 		t.Fatalf("Enter in the reason submitted the form (%v, %v)", stayed, err)
 	}
-	wantText(t, rep.GetByTestId("order-status"), "the order's status after Enter", "submitted")
+	wantText(t, rep.GetByTestId("order-status"), "the order's status after Enter", "Submitted")
 	click(t, button(rep, "Confirm order"), "Confirm order")
 	wantText(t, rep.GetByTestId("status-changed"), "the note of the change", "The order is confirmed.")
-	wantText(t, rep.GetByTestId("order-status"), "the order's status", "confirmed")
+	wantText(t, rep.GetByTestId("order-status"), "the order's status", "Confirmed")
 	wantVisible(t, rep.GetByRole("cell", playwright.PageGetByRoleOptions{Name: "Payment received"}), "the reason in the history")
 	screenshot(t, rep, "rep-desk-order-confirmed")
 	orderPage := rep.URL()

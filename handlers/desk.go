@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,8 +58,9 @@ func (h *Handlers) Desk(w http.ResponseWriter, r *http.Request) {
 		for _, o := range orders {
 			v.Rows = append(v.Rows, views.DeskRow{
 				ID: o.ID, Created: o.CreatedAt, Account: o.Buyer.AccountID, Email: o.Buyer.ContactEmail,
-				Products: strings.Join(o.Products, ", "), Regions: strings.Join(o.Regions, ", "),
-				Monthly: views.Money(o.MonthlyTotal), Upfront: views.Money(o.UpfrontTotal), Status: o.Status,
+				Products: strings.Join(distinct(o.Quote.Items, func(it pricing.QuotedItem) string { return it.Name }), ", "),
+				Regions:  strings.Join(distinct(o.Quote.Items, func(it pricing.QuotedItem) string { return it.RegionName }), ", "),
+				Monthly:  views.Money(o.MonthlyTotal), Upfront: views.Money(o.UpfrontTotal), Status: views.StatusLabel(o.Status),
 				Rep: names[o.Rep],
 			})
 		}
@@ -66,6 +68,17 @@ func (h *Handlers) Desk(w http.ResponseWriter, r *http.Request) {
 		v.Prev, v.Next = pageLinks("/desk", q, page, v.To < total)
 	}
 	h.render(w, r, http.StatusOK, views.DeskPage(v))
+}
+
+// distinct is each item's name (by name), in their order, once.
+func distinct(items []pricing.QuotedItem, name func(pricing.QuotedItem) string) []string {
+	var out []string
+	for _, it := range items {
+		if n := name(it); !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // deskFilter reads the desk's filters from a query string: the filter, the page
@@ -146,6 +159,12 @@ func (h *Handlers) OrdersAPI(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusInternalServerError, "the orders could not be listed")
 		return
 	}
+	emails := map[string]string{}
+	if users, err := h.reps.ListUsers(r.Context()); err == nil { // without them, the IDs alone
+		for _, u := range users {
+			emails[u.ID] = u.Email
+		}
+	}
 	type row struct {
 		ID           string   `json:"id"`
 		CreatedAt    string   `json:"created_at"`
@@ -156,7 +175,8 @@ func (h *Handlers) OrdersAPI(w http.ResponseWriter, r *http.Request) {
 		Upfront      string   `json:"upfront"`
 		AccountID    string   `json:"account_id"`
 		ContactEmail string   `json:"contact_email"`
-		Rep          string   `json:"rep,omitempty"`
+		Rep          string   `json:"rep,omitempty"`       // the rep's ID
+		RepEmail     string   `json:"rep_email,omitempty"` // as the desk shows them
 	}
 	out := struct {
 		Orders []row `json:"orders"`
@@ -164,7 +184,7 @@ func (h *Handlers) OrdersAPI(w http.ResponseWriter, r *http.Request) {
 	}{Orders: []row{}, Total: total}
 	for _, o := range orders {
 		out.Orders = append(out.Orders, row{o.ID, o.CreatedAt.Format(time.RFC3339), o.Status, o.Products, o.Regions,
-			o.MonthlyTotal.StringFixed(2), o.UpfrontTotal.StringFixed(2), o.Buyer.AccountID, o.Buyer.ContactEmail, o.Rep})
+			o.MonthlyTotal.StringFixed(2), o.UpfrontTotal.StringFixed(2), o.Buyer.AccountID, o.Buyer.ContactEmail, o.Rep, emails[o.Rep]})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -181,15 +201,22 @@ func (h *Handlers) deskFilters(q url.Values, users []store.User) []views.Field {
 		reps = append(reps, views.Option{Value: u.ID, Label: u.Email})
 	}
 	return []views.Field{
-		{Name: "q", Label: "Search", Value: q.Get("q"), Hint: "Order ID, account ID or contact email"},
-		sel("status", "Status", []views.Option{{Value: store.StatusSubmitted, Label: "Submitted"},
-			{Value: store.StatusConfirmed, Label: "Confirmed"}, {Value: store.StatusCancelled, Label: "Cancelled"}}),
+		{Name: "q", Label: "Search", Value: q.Get("q"), Hint: "A whole order ID, account ID or contact email (in any case)"},
+		sel("status", "Status", []views.Option{{Value: store.StatusSubmitted, Label: views.StatusLabel(store.StatusSubmitted)},
+			{Value: store.StatusConfirmed, Label: views.StatusLabel(store.StatusConfirmed)},
+			{Value: store.StatusCancelled, Label: views.StatusLabel(store.StatusCancelled)}}),
 		sel("product", "Product", []views.Option{{Value: "ssm", Label: "Secrets Manager"}, {Value: "kms", Label: "Key Management Service"}}),
 		sel("region", "Region", regions),
 		sel("rep", "Rep", reps),
 		{Name: "from", Label: "From (date)", Value: q.Get("from"), Hint: "like 2026-11-25"},
 		{Name: "to", Label: "To (date)", Value: q.Get("to"), Hint: "included"},
 	}
+}
+
+// DeskOrderStatusPage answers the address a refused status change was shown at, when
+// it is opened again (a bookmark, a reload without resending): the order's page.
+func (h *Handlers) DeskOrderStatusPage(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/desk/orders/"+url.PathEscape(r.PathValue("id")), http.StatusSeeOther)
 }
 
 // DeskOrder shows an order to a rep: its quote snapshot, the terms accepted, its

@@ -190,6 +190,19 @@ func StatusText(status string) string {
 	return status
 }
 
+// StatusLabel is an order's status as the desk names it, in its table and filter.
+func StatusLabel(status string) string {
+	switch status {
+	case store.StatusSubmitted:
+		return "Submitted"
+	case store.StatusConfirmed:
+		return "Confirmed"
+	case store.StatusCancelled:
+		return "Cancelled"
+	}
+	return status
+}
+
 // nextSteps says what follows an order, for each product in it, as far as its status
 // goes: nothing follows a cancelled order, and KMS is active once the order is
 // confirmed.

@@ -496,6 +496,9 @@ func TestSharedQuoteNamesTheRepItsOrdersGoTo(t *testing.T) {
 	} else if u, err := st.UserByID(t.Context(), o.Rep); err != nil || u.Email != "second@example.com" {
 		t.Errorf("the order is credited to %v (%v), want the rep who shared the link", u.Email, err)
 	}
+	if _, body, _ := first.Get("/api/v1/orders"); !strings.Contains(body, `"rep_email":"second@example.com"`) {
+		t.Errorf("the orders API names the rep as the desk does: %s", body)
+	}
 }
 
 // TestQuoteCSVAddsUp: each subscription's up-front payment is a row of its own, so

@@ -346,6 +346,11 @@ func testDesk(t *testing.T, databaseURL string) {
 	if got := listed(""); len(got) != 3 || got[0] != ids[2] {
 		t.Errorf("all orders, newest first: %v (placed %v)", got, ids)
 	}
+	// Products, regions and statuses by the names the filters give them.
+	if _, body, _ := rep.Get("/desk?region=ap-tokyo"); !strings.Contains(body, "<td>Tokyo</td>") || !strings.Contains(body, "<td>Submitted</td>") ||
+		strings.Contains(body, "<td>ap-tokyo</td>") || strings.Contains(body, "<td>ssm</td>") || strings.Contains(body, "<td>submitted</td>") {
+		t.Error("the desk must name products, regions and statuses, not give their codes")
+	}
 	if got := listed("product=kms"); len(got) != 1 || got[0] != ids[1] {
 		t.Errorf("product=kms: %v", got)
 	}
@@ -392,6 +397,10 @@ func testDesk(t *testing.T, databaseURL string) {
 	if code, _, _ := rep.Post(path, url.Values{"to": {"confirmed"}, "reason": {""}}, nil); code != http.StatusUnprocessableEntity {
 		t.Errorf("no reason: %d", code)
 	}
+	// The address a refused change is shown at leads back to the order when opened again.
+	if code, _, h := rep.Get(path); code != http.StatusSeeOther || h.Get("Location") != "/desk/orders/"+ids[0] {
+		t.Errorf("GET %s: %d to %q, want the order's page", path, code, h.Get("Location"))
+	}
 	code, body, _ := rep.Post(path, url.Values{"to": {"confirmed"}, "reason": {strings.Repeat("长", 501)}}, nil)
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-reason"`) ||
 		!strings.Contains(body, "Keep this to 500 characters; it has 501.") {
@@ -401,7 +410,7 @@ func testDesk(t *testing.T, databaseURL string) {
 		t.Fatalf("confirm: %d", code)
 	}
 	_, body, _ = rep.Get("/desk/orders/" + ids[0])
-	for _, want := range []string{`data-testid="order-status">confirmed`, "payment received", "submitted → confirmed", "rep@example.com",
+	for _, want := range []string{`data-testid="order-status">Confirmed`, "payment received", "submitted → confirmed", "rep@example.com",
 		"The terms accepted", "192 hours after your account becomes overdue"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the order page lacks %q", want)

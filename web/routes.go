@@ -69,6 +69,7 @@ func (s *Server) routes() *chi.Mux {
 			r.Get("/desk", s.h.Desk)
 			r.Get("/desk/orders/{id}", s.h.DeskOrder)
 			r.Post("/desk/orders/{id}/status", s.h.SetOrderStatus)
+			r.Get("/desk/orders/{id}/status", s.h.DeskOrderStatusPage)
 			r.Get("/quotes", s.h.QuoteList)
 			r.Get("/quotes/new", s.h.NewQuote)
 			r.Get("/quotes/preview", s.h.QuotePreview)

@@ -279,6 +279,8 @@ var securityRoutes = map[string]routeCase{
 		data: markers(`"totals"`)},
 	"GET /quotes/{id}/v/{version}/print": {as: callerRep, path: versionPath("/print"), want: 200,
 		data: markers(markQuoteName, markCustomer, markNotes)},
+	"GET /desk/orders/{id}/status": {as: callerRep, path: func(f *secFixture) string { return "/desk/orders/" + f.order + "/status" },
+		want: 303},
 	"GET /readyz": {as: callerAnyone, path: fixedPath("/readyz"), want: 200},
 	// A share link is a capability: its token is the right to see the quote.
 	"GET /s/{token}":          {as: callerAnyone, path: func(f *secFixture) string { return "/s/" + f.token }, want: 200, data: markers(markQuoteName, markCustomer)},
