@@ -336,7 +336,7 @@ func testHostileText(t *testing.T, databaseURL string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Five failures: the sixth from this address would be slowed down.
+		// Five failures: after a sixth, the next from this address would be slowed down.
 		for _, text := range hostileText {
 			if _, err := f.st.AddUser(ctx, text, hash); err != nil {
 				t.Fatalf("add a rep %q: %v", text, err)

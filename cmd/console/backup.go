@@ -20,7 +20,7 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if c.databaseURL != "" {
 		return errors.New(`backup: the database is PostgreSQL (-database-url or DATABASE_URL): back it up with pg_dump, ` +
-			`e.g. pg_dump --format=custom --file=FILE "$DATABASE_URL" (see docs/operations.md)`)
+			`e.g. pg_dump --format=custom --file=FILE "$DATABASE_URL", without its pool_max_conns (see docs/operations.md)`)
 	}
 	info, err := store.BackupSQLite(ctx, c.dataDir, c.file)
 	if err != nil {
@@ -41,7 +41,7 @@ func runRestore(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	if c.databaseURL != "" {
 		return errors.New(`restore: the database is PostgreSQL (-database-url or DATABASE_URL): restore a pg_dump file with pg_restore, ` +
-			`e.g. pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" FILE (see docs/operations.md)`)
+			`e.g. pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" FILE, without its pool_max_conns (see docs/operations.md)`)
 	}
 	info, kept, err := store.RestoreSQLite(ctx, c.file, c.dataDir, c.force)
 	switch {

@@ -32,13 +32,27 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	cfg := config{logLevel: slog.LevelInfo}
 	fs := flag.NewFlagSet("console", flag.ContinueOnError)
 	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprint(out, `Usage:
+  console [flags]                       serve the console (its flags below)
+  console version                       the version, commit and embedded price book
+  console pricebook check FILE          validate a price book file
+  console pricebook diff OLD NEW        the prices that differ, and their effect
+  console user add|list|disable|enable  sales reps (console user -h)
+  console backup FILE                   copy the SQLite database (console backup -h)
+  console restore [-force] FILE         make a backup the database (console restore -h)
+
+Flags of the server:
+`)
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen address (env ADDR)")
 	fs.StringVar(&cfg.dataDir, "data", "./data", "data directory, created if missing (env DATA_DIR)")
 	fs.StringVar(&cfg.databaseURL, "database-url", "", "PostgreSQL URL; empty uses SQLite in the data directory (env DATABASE_URL)")
 	fs.StringVar(&cfg.priceBook, "price-book", "", "price book file; empty uses the embedded one (env PRICE_BOOK)")
 	fs.Var((*levelFlag)(&cfg.logLevel), "log-level", "debug, info, warn or error (env LOG_LEVEL)")
 	fs.DurationVar(&cfg.drain, "drain", 0, "on SIGTERM, keep serving this long with /readyz at 503 before stopping, e.g. 10s behind a load balancer (env DRAIN)")
-	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "127.0.0.1:9464", "listen address of /metrics for Prometheus, never the public one; empty serves none (env METRICS_ADDR)")
+	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "127.0.0.1:9464", "listen address of /metrics for Prometheus, never the public one; off (or empty) serves none (env METRICS_ADDR)")
 	fs.BoolVar(&cfg.pprof, "pprof", false, "also serve Go's profiles (/debug/pprof/) on the -metrics-addr listener (env PPROF)")
 	fs.BoolVar(&cfg.watchBook, "watch-price-book", false, "reload the -price-book file when it changes, as well as on SIGHUP (env WATCH_PRICE_BOOK)")
 	fs.Var((*proxiesFlag)(&cfg.proxies), "trusted-proxies", "addresses or CIDR ranges of the load balancers in front, comma-separated; the client address their X-Forwarded-For gives is what the sign-in throttle counts by (env TRUSTED_PROXIES)")
@@ -75,6 +89,11 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 				return config{}, fmt.Errorf("%s: %w", fe.env, err)
 			}
 		}
+	}
+	// An empty variable leaves the default, as every variable does (a settings file's
+	// "METRICS_ADDR=" is easily a line left blank): "off" is how it says none.
+	if cfg.metricsAddr == "off" {
+		cfg.metricsAddr = ""
 	}
 	if cfg.pprof && cfg.metricsAddr == "" {
 		// The profiles go on the private listener or nowhere: never the public one.

@@ -51,6 +51,18 @@ func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 				priceBook: "/flag.json", logLevel: slog.LevelError, watchBook: true, proxies: flagProxies},
 		},
 		{
+			name: "metrics off from the environment",
+			env:  map[string]string{"METRICS_ADDR": "off"},
+			want: config{addr: "127.0.0.1:8080", dataDir: "./data", logLevel: slog.LevelInfo},
+		},
+		{
+			name: "metrics off by flag",
+			args: []string{"-metrics-addr", "off", "-pprof=false"},
+			env:  fullEnv,
+			want: config{addr: "0.0.0.0:9000", dataDir: "/var/lib/console", databaseURL: "postgres://env",
+				priceBook: "/env/prices.json", logLevel: slog.LevelDebug, proxies: envProxies, gobSessions: true},
+		},
+		{
 			name: "one flag, the rest from the environment",
 			args: []string{"-log-level", "warn"},
 			env:  fullEnv,
@@ -87,6 +99,8 @@ func TestConfigRejectsBadInput(t *testing.T) {
 		{"profiles without their listener", []string{"-pprof", "-metrics-addr", ""}, nil, "-pprof needs the -metrics-addr"},
 		{"profiles from the environment without their listener", []string{"-metrics-addr", ""},
 			map[string]string{"PPROF": "1"}, "-pprof needs the -metrics-addr"},
+		{"profiles with their listener off from the environment", nil,
+			map[string]string{"PPROF": "1", "METRICS_ADDR": "off"}, "-pprof needs the -metrics-addr"},
 		{"a proxy that is not an address", []string{"-trusted-proxies", "lb.internal"}, nil, `trusted proxy "lb.internal"`},
 		{"a proxy range with host bits", nil, map[string]string{"TRUSTED_PROXIES": "10.1.2.3/8"}, "TRUSTED_PROXIES"},
 	}
@@ -108,5 +122,25 @@ func TestHelpPrintsNoEnvironmentSecret(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "-database-url") || strings.Contains(out.String(), "hunter2") {
 		t.Errorf("usage:\n%s", out.String())
+	}
+	// The usage names the other commands too.
+	for _, cmd := range []string{"console version", "console pricebook check FILE", "console user add|list|disable|enable", "console backup FILE", "console restore"} {
+		if !strings.Contains(out.String(), cmd) {
+			t.Errorf("the usage lacks %q", cmd)
+		}
+	}
+}
+
+// TestUserHelpIsNotAnError: asking the user command for help prints it, and
+// succeeds.
+func TestUserHelpIsNotAnError(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"help"}, {"list", "-h"}} {
+		var out strings.Builder
+		if err := runUser(t.Context(), args, env(nil), strings.NewReader(""), &out); err != nil || out.Len() == 0 {
+			t.Errorf("console user %v: %v, printing %q", args, err, out.String())
+		}
+	}
+	if err := runUser(t.Context(), nil, env(nil), strings.NewReader(""), io.Discard); err == nil || !strings.Contains(err.Error(), "disable|enable") {
+		t.Errorf("console user alone: %v; want its usage, with every command", err)
 	}
 }

@@ -22,16 +22,23 @@ import (
 // script), `console user list`, `console user disable -email E`. The database is the
 // server's: -data or -database-url, with the same environment fallbacks.
 func runUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	const usage = "usage: console user add|list|disable|enable [-email EMAIL] [-data DIR] [-database-url URL]"
 	if len(args) == 0 {
-		return errors.New("usage: console user add|list|disable [-email EMAIL] [-data DIR] [-database-url URL]")
+		return errors.New(usage)
 	}
 	cmd, args := args[0], args[1:]
+	if cmd == "-h" || cmd == "-help" || cmd == "--help" || cmd == "help" {
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
 	fs := flag.NewFlagSet("console user "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	email := fs.String("email", "", "the rep's email address")
 	dataDir := fs.String("data", "./data", "data directory (env DATA_DIR)")
 	dbURL := fs.String("database-url", "", "PostgreSQL URL (env DATABASE_URL)")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return nil // the flags are printed
+	} else if err != nil {
 		return err
 	}
 	given := map[string]bool{}

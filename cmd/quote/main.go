@@ -53,8 +53,12 @@ func run(_ context.Context, args []string, getenv func(string) string, stdin io.
 	asJSON := fs.Bool("json", false, "print the quote as JSON")
 	bookPath := fs.String("price-book", getenv("PRICE_BOOK"), "price book file (default: the embedded one)")
 	fs.Usage = func() {}
-	if err := fs.Parse(args); err != nil {
-		return usageError{fmt.Errorf("%w\nusage: quote [-json] [-price-book FILE] [REQUEST.json]   (reads stdin without a file)", err)}
+	const usage = "usage: quote [-json] [-price-book FILE] [REQUEST.json]   (reads stdin without a file)"
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stdout, usage)
+		return nil
+	} else if err != nil {
+		return usageError{fmt.Errorf("%w\n%s", err, usage)}
 	}
 	if fs.NArg() > 1 {
 		return usageError{errors.New("give at most one request file")}

@@ -47,6 +47,12 @@ func TestJSONFromStdin(t *testing.T) {
 	}
 }
 
+func TestHelpIsNotAnError(t *testing.T) {
+	if out, err := quote(t, "", "-h"); err != nil || !strings.Contains(out, "usage: quote") {
+		t.Errorf("quote -h: %v, printing %q", err, out)
+	}
+}
+
 func TestBadInputIsAUsageError(t *testing.T) {
 	for name, tc := range map[string]struct {
 		stdin string
