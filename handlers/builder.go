@@ -288,6 +288,7 @@ func (h *Handlers) builder(r *http.Request, id string, version int, m meta, line
 		Action:   "/quotes/new",
 		ID:       id,
 		Version:  version,
+		Book:     h.bk().Version,
 		Name:     views.Field{Name: "name", Label: "Quote name", Value: m.name},
 		Customer: views.Field{Name: "customer_name", Label: "Customer name", Value: m.customer},
 		Account:  views.Field{Name: "customer_account_id", Label: "Customer account ID", Value: m.account, Hint: "Tencent Cloud account ID (UIN), if known"},

@@ -36,6 +36,11 @@ func (h *Handlers) sharedView(r *http.Request, ver store.QuoteVersion) views.Sha
 		Notes: ver.Notes, Version: ver.Version, Rep: h.repEmail(r, ver.SavedBy), Saved: ver.Quote, SavedAt: ver.SavedAt,
 	}
 	v.LeftOut, v.Ordered = h.leftOut(ver)
+	if today, err := h.compute("share", h.bk(), ver.Request); err == nil &&
+		(today.PriceBook.Version != ver.Quote.PriceBook.Version || !today.Totals.Monthly.Equal(ver.Quote.Totals.Monthly) ||
+			!today.Totals.Upfront.Equal(ver.Quote.Totals.Upfront)) {
+		v.Today = &today
+	}
 	return v
 }
 
@@ -179,11 +184,6 @@ func (h *Handlers) SharedQuote(w http.ResponseWriter, r *http.Request) {
 		v.SharedBy = h.repEmail(r, s.CreatedBy)
 	}
 	orderable := orderableItems(ver.Request)
-	if today, err := h.compute("share", h.bk(), ver.Request); err == nil &&
-		(today.PriceBook.Version != ver.Quote.PriceBook.Version || !today.Totals.Monthly.Equal(ver.Quote.Totals.Monthly) ||
-			!today.Totals.Upfront.Equal(ver.Quote.Totals.Upfront)) {
-		v.Today = &today
-	}
 	if len(orderable.Items) > 0 {
 		v.Purchase = "/s/" + token + "/purchase"
 	}

@@ -708,6 +708,25 @@ func TestSharedQuoteShowsBothFiguresWhenPricesChanged(t *testing.T) {
 	if _, body, _ := customer.Get(link + "/purchase"); !strings.Contains(body, "21.18") {
 		t.Error("the order is priced by the price book in force")
 	}
+	// The rep's own views say so too: the version's page and its print, and the
+	// builder, whose quote is priced today beside the versions' saved totals.
+	laterRep := testserver.NewClient(t, later.URL)
+	signIn(t, laterRep, "rep@example.com", repPassword)
+	for _, path := range []string{"/quotes/" + id + "/v/1", "/quotes/" + id + "/v/1/print"} {
+		_, body, _ := laterRep.Get(path)
+		for _, want := range []string{`data-testid="prices-changed"`, `quote-monthly-total">18.18`, `today-monthly-total">21.18`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s lacks %s", path, want)
+			}
+		}
+	}
+	if _, body, _ := laterRep.Get("/quotes/" + id); !strings.Contains(body, `data-testid="versions-other-book"`) ||
+		!strings.Contains(body, "priced with price book 2026-01-01.1, in force now") {
+		t.Error("the builder must say its versions were saved with an earlier price book")
+	}
+	if _, body, _ := rep.Get("/quotes/" + id); strings.Contains(body, `data-testid="versions-other-book"`) {
+		t.Error("with the same price book, the builder has nothing to say of it")
+	}
 }
 
 func mustBookForTest(t *testing.T) *pricing.Book {
