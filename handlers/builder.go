@@ -136,7 +136,22 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 		lines = slices.Insert(lines, n+1, c)
 	}
 	v := h.builder(r, id, version, m, lines)
-	v.After, v.Draft, v.Unsaved = after, draft, true // what the form sent, not what was saved
+	v.After, v.Draft, v.Unsaved, v.Posted = after, draft, true, true // what the form sent, not what was saved
+	// The page comes back with the focus where the action left the reader: on the
+	// line it added, or the one that took the removed line's place.
+	focus := -1
+	switch {
+	case full:
+	case action == "add":
+		focus = len(lines) - 1
+	case action == "dup":
+		focus = n + 1
+	case action == "remove":
+		focus = min(n, len(lines)-1)
+	}
+	if focus >= 0 && focus < len(v.Lines) && len(v.Lines[focus].Fields) > 0 && v.Problem == "" {
+		v.Lines[focus].Fields[0].AutoFocus = true
+	}
 	if full && v.Problem == "" {
 		v.Problem = "A quote holds at most " + strconv.Itoa(pricing.MaxItems) + " lines: no line was added. Remove one first, or start another quote."
 	}

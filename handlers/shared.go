@@ -183,6 +183,9 @@ func (h *Handlers) SharedQuote(w http.ResponseWriter, r *http.Request) {
 		// An order from the link is the sharing rep's: the page names them too.
 		v.SharedBy = h.repEmail(r, s.CreatedBy)
 	}
+	if sq, err := h.quotes.SavedQuote(r.Context(), ver.QuoteID); err == nil && sq.Version > ver.Version {
+		v.Newer = true
+	}
 	orderable := orderableItems(ver.Request)
 	if len(orderable.Items) > 0 {
 		v.Purchase = "/s/" + token + "/purchase"

@@ -23,6 +23,8 @@ type Field struct {
 	Suffix  string // a unit shown after a number field ("months")
 	// ReadOnly: shown and sent, but filled in by the server (sizing from needs).
 	ReadOnly bool
+	// AutoFocus: the page opens with the focus here (the builder's line just added).
+	AutoFocus bool
 }
 
 // Option is one choice of a select, optionally in a group (an <optgroup>).

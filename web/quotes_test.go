@@ -82,6 +82,17 @@ func testBuilder(t *testing.T, databaseURL string) {
 			t.Errorf("%s on 49 lines must add the 50th without a word against it", action)
 		}
 	}
+	// The page comes back with the focus on the line an action added, or on the one
+	// that took a removed line's place (the one before it, for the last); only there.
+	focused := regexp.MustCompile(`<(?:select|input)[^>]* id="([^"]+)"[^>]* autofocus>`)
+	for action, want := range map[string]string{"add:kms": "items.2.region", "dup:0": "items.1.region", "remove:1": "items.0.region", "remove:0": "items.0.region"} {
+		two := builderForm("Acme KMS")
+		two.Set("action", action)
+		_, body, _ := rep.Post("/quotes/new", two, nil)
+		if got := focused.FindAllStringSubmatch(body, -1); len(got) != 1 || got[0][1] != want {
+			t.Errorf("%s: the focus goes to %q, want %s", action, got, want)
+		}
+	}
 	form.Set("action", "remove:1")
 	if _, body, _ := rep.Post("/quotes/new", form, nil); strings.Count(body, `data-testid="builder-line"`) != 1 {
 		t.Error("remove a line")
@@ -95,7 +106,7 @@ func testBuilder(t *testing.T, databaseURL string) {
 	// A quote of no lines is refused in the builder's words.
 	none := url.Values{"name": {"Empty"}, "action": {"save"}}
 	if code, body, _ := rep.Post("/quotes/new", none, nil); code != http.StatusUnprocessableEntity ||
-		!strings.Contains(body, `data-testid="form-problem">Add at least one line to price</div>`) {
+		!strings.Contains(body, `data-testid="form-problem" tabindex="-1" autofocus>Add at least one line to price</div>`) {
 		t.Errorf("a quote of no lines: %d; it must say to add a line", code)
 	}
 	noName := builderForm("")
@@ -628,6 +639,9 @@ func testShare(t *testing.T, databaseURL string) {
 	if strings.Contains(body, `data-testid="shared-by"`) {
 		t.Error("the rep who saved the version shared it: the page names them once")
 	}
+	if strings.Contains(body, `data-testid="newer-version"`) {
+		t.Error("the link shows the latest version")
+	}
 	if _, body, _ := customer.Get(link + "/purchase"); !strings.Contains(body, `<a href="`+link+`">Back to the quote</a>`) {
 		t.Error("the review of a shared quote must lead back to the quote, and say so")
 	}
@@ -640,6 +654,15 @@ func testShare(t *testing.T, databaseURL string) {
 	}
 	if _, body, _ := rep.Get("/desk/orders/" + order); !strings.Contains(body, id+", version 1") {
 		t.Error("the order links back to the quote version")
+	}
+
+	// A later version saved: the link still shows its own, and says a newer one exists.
+	newer := builderForm("Acme KMS")
+	newer.Set("notes", "Q4 plan, revised")
+	saveQuote(t, rep, "/quotes/"+id, newer)
+	if _, body, _ := customer.Get(link); !strings.Contains(body, `data-testid="newer-version"`) ||
+		!strings.Contains(body, "This page shows version 1: ask your rep for a link to the latest one.") {
+		t.Error("a link to an older version must say a newer one exists")
 	}
 
 	// A revoked link is gone, and orders nothing.
