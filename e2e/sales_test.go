@@ -82,6 +82,11 @@ func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
 	}
 	screenshot(t, rep, "rep-quote-builder")
 	quotePage := strings.TrimPrefix(rep.URL(), srv.URL)
+	click(t, rep.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Print", Exact: playwright.Bool(true)}), "the print view")
+	wantVisible(t, button(rep, "Print"), "the print view's Print button")
+	click(t, rep.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Back to version 1"}), "Back to version 1")
+	wantVisible(t, rep.GetByTestId("shared-version"), "the version's page")
+	goTo(t, rep, quotePage)
 
 	customer := newPage(t, srv)
 	goTo(t, customer, link)
@@ -348,4 +353,39 @@ func TestRepConfirmsAnOrderFromTheDesk(t *testing.T) {
 	axeAudit(t, rep, "the order desk")
 	goTo(t, rep, strings.TrimPrefix(orderPage, srv.URL))
 	axeAudit(t, rep, "a confirmed order")
+}
+
+// TestBuilderTermFollowsTheBillingMode: a Secrets Manager line's term lists each
+// billing mode's terms; choosing a mode leaves only its own to choose, and moves a
+// term of the other mode to the first of its own, rather than keep one that is refused.
+func TestBuilderTermFollowsTheBillingMode(t *testing.T) {
+	_, rep := signedInRep(t)
+	goTo(t, rep, "/quotes/new") // a new quote starts with a Secrets Manager line
+	billing, term := label(rep, "Billing mode").First(), label(rep, "Term (months)").First()
+	wantValue(t, term, "a new line's term", "12") // annual, a year
+	if _, err := billing.SelectOption(playwright.SelectOptionValues{Values: &[]string{"monthly"}}); err != nil {
+		t.Fatal(err)
+	}
+	wantValue(t, term, "the term once billed monthly", "1")
+	disabled := func() any {
+		v, err := term.Evaluate(`s => [...s.querySelectorAll("optgroup")].map(g => g.label + (g.disabled ? " off" : " on")).join(", ")`, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if got := disabled(); got != "Monthly billing on, Annual billing off" {
+		t.Errorf("billed monthly, the term's groups are %v", got)
+	}
+	if _, err := billing.SelectOption(playwright.SelectOptionValues{Values: &[]string{"annual"}}); err != nil {
+		t.Fatal(err)
+	}
+	wantValue(t, term, "the term once billed annually again", "12")
+	if got := disabled(); got != "Monthly billing off, Annual billing on" {
+		t.Errorf("billed annually, the term's groups are %v", got)
+	}
+	wantVisible(t, rep.GetByTestId("quote-upfront-total"), "the totals")
+	if n, _ := rep.Locator(".field-error:not(:empty)").Count(); n != 0 {
+		t.Errorf("%d field errors after switching billing modes", n)
+	}
 }

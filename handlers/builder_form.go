@@ -132,14 +132,16 @@ func (h *Handlers) lineViews(lines []builderLine, problems map[string]string) []
 				f.Options = []views.Option{{Value: pricing.BillingMonthly, Label: "Monthly"}, {Value: pricing.BillingAnnual, Label: "Annual"}}
 			case "term_months":
 				for m := h.bk().SSM.MonthlyTermMonths.Min; m <= h.bk().SSM.MonthlyTermMonths.Max; m++ {
-					f.Options = append(f.Options, views.Option{Value: strconv.FormatInt(m, 10), Label: strconv.FormatInt(m, 10) + " (monthly)"})
+					f.Options = append(f.Options, views.Option{Value: strconv.FormatInt(m, 10), Label: strconv.FormatInt(m, 10) + " (monthly)",
+						Group: termGroups[pricing.BillingMonthly]})
 				}
 				for _, m := range h.bk().SSM.AnnualTermMonths {
 					years := strconv.FormatInt(m/12, 10) + " years"
 					if m == 12 {
 						years = "1 year"
 					}
-					f.Options = append(f.Options, views.Option{Value: strconv.FormatInt(m, 10), Label: strconv.FormatInt(m, 10) + " (" + years + ")"})
+					f.Options = append(f.Options, views.Option{Value: strconv.FormatInt(m, 10), Label: strconv.FormatInt(m, 10) + " (" + years + ")",
+						Group: termGroups[pricing.BillingAnnual]})
 				}
 			}
 			v.Fields = append(v.Fields, f)
@@ -148,6 +150,11 @@ func (h *Handlers) lineViews(lines []builderLine, problems map[string]string) []
 	}
 	return out
 }
+
+// termGroups are the builder's groups of terms, one per billing mode: each label
+// starts with its mode's name, by which the page script offers only the terms of the
+// mode chosen.
+var termGroups = map[string]string{pricing.BillingMonthly: "Monthly billing", pricing.BillingAnnual: "Annual billing"}
 
 func productTitle(product string) string {
 	switch product {

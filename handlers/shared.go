@@ -86,7 +86,9 @@ func (h *Handlers) QuotePrint(w http.ResponseWriter, r *http.Request) {
 		t := pricing.TermsFor(ver.Quote)
 		terms = &t
 	}
-	h.render(w, r, http.StatusOK, views.PrintQuotePage(h.sharedView(r, ver), terms))
+	v := h.sharedView(r, ver)
+	v.Exports = "/quotes/" + ver.QuoteID + "/v/" + strconv.Itoa(ver.Version)
+	h.render(w, r, http.StatusOK, views.PrintQuotePage(v, terms))
 }
 
 // QuoteJSON exports a saved version as the quote API answers it.

@@ -171,8 +171,9 @@ func testBuilder(t *testing.T, databaseURL string) {
 	if json.Unmarshal([]byte(jsonBody), &q) != nil || q.Totals.Monthly != "36.18" {
 		t.Errorf("JSON export %s", jsonBody[:min(200, len(jsonBody))])
 	}
-	if _, body, _ := rep.Get("/quotes/" + id + "/v/2/print"); !strings.Contains(body, "Pricing terms") || !strings.Contains(body, "Acme Ltd") {
-		t.Error("the print view has the terms")
+	if _, body, _ := rep.Get("/quotes/" + id + "/v/2/print"); !strings.Contains(body, "Pricing terms") || !strings.Contains(body, "Acme Ltd") ||
+		!strings.Contains(body, `<a href="/quotes/`+id+`/v/2">Back to version 2</a>`) {
+		t.Error("the print view has the terms, and a way back")
 	}
 }
 

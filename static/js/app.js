@@ -129,6 +129,29 @@ document.documentElement.classList.add("js");
     timer = setTimeout(update, 150);
   }
 
+  // A term fits its billing mode. The estimator's annual term counts years: a month
+  // count left from monthly billing is too many. The builder's term lists each mode's
+  // terms in a group whose label starts with the mode's name: the other mode's group
+  // is disabled, and a term chosen from it becomes the first of the mode's own.
+  function fitTerm(billing) {
+    if (billing.id === "billing") {
+      const term = document.getElementById("term");
+      const years = parseInt(term.value, 10);
+      if (billing.value === "annual" && !(years >= 1 && years <= 3)) term.value = "1";
+      return;
+    }
+    const term = form.elements.namedItem(billing.name.replace(/billing$/, "term_months"));
+    if (!term || term.tagName !== "SELECT") return;
+    for (const g of term.querySelectorAll("optgroup")) {
+      g.disabled = !g.label.toLowerCase().startsWith(billing.value);
+    }
+    const chosen = term.selectedOptions[0];
+    if (chosen && chosen.parentElement.disabled) {
+      const first = term.querySelector("optgroup:not([disabled]) option");
+      if (first) term.value = first.value;
+    }
+  }
+
   form.addEventListener("input", soon);
   // Enter (a phone keyboard's Go) submits an estimator's form: the quote is live, so
   // it refreshes in place rather than reloading the page and losing the reader's place.
@@ -150,12 +173,7 @@ document.documentElement.classList.add("js");
     for (const id of (t.getAttribute("data-fills") || "").split(" ").filter(Boolean)) {
       document.getElementById(id).readOnly = t.checked;
     }
-    // An annual term counts years: a month count left from monthly billing is too many.
-    if (t.id === "billing" && t.value === "annual") {
-      const term = document.getElementById("term");
-      const years = parseInt(term.value, 10);
-      if (!(years >= 1 && years <= 3)) term.value = "1";
-    }
+    if (t.name === "billing" || t.name.endsWith(".billing")) fitTerm(t);
     clearTimeout(timer);
     update();
   });
@@ -226,6 +244,12 @@ document.documentElement.classList.add("js");
     sent = false;
   });
 })();
+
+// The print view's Print button, shown only where the script can press it.
+for (const button of document.querySelectorAll("button[data-print]")) {
+  button.hidden = false;
+  button.addEventListener("click", function () { window.print(); });
+}
 
 // A share link, or an order's private link, is shown whole (the page writes its path),
 // to paste into an email, with a button that copies it where the browser lets a page
