@@ -292,3 +292,30 @@ func TestBackButtonAfterOrderingKeepsOneOrder(t *testing.T) {
 		t.Errorf("after going back and ordering again My orders lists %q, want [%s]", ids, id)
 	}
 }
+
+// TestABuyerReplacesTheOrdersPrivateLink: from the browser that placed it, the buyer
+// makes a new private link; the old one then opens nothing in another browser.
+func TestABuyerReplacesTheOrdersPrivateLink(t *testing.T) {
+	srv := startServer(t)
+	page := newPage(t, srv, withBypassCSP()) // for axe
+	placeTokyoAnnual(t, page)
+	old, err := page.GetByTestId("private-link").GetAttribute("href")
+	if err != nil || old == "" {
+		t.Fatalf("the private link: %q %v", old, err)
+	}
+	click(t, button(page, "Make a new link"), "Make a new link")
+	wantVisible(t, page.GetByTestId("relinked"), "the note that the link is new")
+	fresh, err := page.GetByTestId("private-link").GetAttribute("href")
+	if err != nil || fresh == old || !strings.HasPrefix(fresh, "/orders/") {
+		t.Fatalf("the new link %q (%v); the old was %q", fresh, err, old)
+	}
+	screenshot(t, page, "order-new-private-link")
+	axeAudit(t, page, "an order with its new private link")
+
+	elsewhere := newPage(t, srv)
+	goTo(t, elsewhere, fresh)
+	wantVisible(t, elsewhere.GetByTestId("order-id"), "the order, through its new link")
+	if resp, err := elsewhere.Goto(srv.URL + old); err != nil || resp.Status() != 404 {
+		t.Errorf("the old link: %v %v, want 404", resp, err)
+	}
+}

@@ -23,6 +23,7 @@ type Orders interface {
 	Order(ctx context.Context, id string) (store.Order, error)
 	OrdersByOwner(ctx context.Context, owner string, limit int) ([]store.Order, error)
 	PlacedOrderID(ctx context.Context, owner, key string) (string, error)
+	NewViewKey(ctx context.Context, id, owner string) (string, error)
 }
 
 // Sessions is what the purchase pages need of the session manager (scs's
@@ -127,6 +128,9 @@ const placedCookie = "console_placed"
 // resentCookie says, likewise, which order a review form sent again with other buyer
 // details ended on (the details were not used).
 const resentCookie = "console_resent"
+
+// relinkedCookie says, likewise, which order's private link was just made anew.
+const relinkedCookie = "console_relinked"
 
 // setOnce sets one of those cookies to an order ID (or clears it, maxAge -1).
 func setOnce(w http.ResponseWriter, r *http.Request, secure bool, name, id string, maxAge int) {
@@ -355,6 +359,11 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 		resentOther = true
 		setOnce(w, r, h.secure, resentCookie, "", -1)
 	}
+	relinked := false
+	if c, err := r.Cookie(relinkedCookie); err == nil && c.Value == o.ID && mine {
+		relinked = true
+		setOnce(w, r, h.secure, relinkedCookie, "", -1)
+	}
 	title := "Order " + o.ID
 	if justPlaced {
 		title = "Order placed"
@@ -363,6 +372,7 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 		Page:                  h.page(r, title, ""),
 		JustPlaced:            justPlaced,
 		ResentOther:           resentOther,
+		Relinked:              relinked,
 		PrivateLink:           privateLink(o),
 		ByLink:                !mine,
 		ID:                    o.ID,
@@ -376,6 +386,27 @@ func (h *Handlers) OrderDetail(w http.ResponseWriter, r *http.Request) {
 		TermsAcceptedAt:       o.TermsAcceptedAt,
 		QuotaIncreaseRequired: o.QuotaIncreaseRequired,
 	}))
+}
+
+// NewOrderLink gives an order a new private link, for the browser session that placed
+// it: the old link opens the order no more, for when it reached someone it should not
+// have. To anyone else the order does not exist.
+func (h *Handlers) NewOrderLink(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	owner := h.sessions.GetString(r.Context(), ownerKey)
+	if owner == "" {
+		h.orderNotHere(w, r)
+		return
+	}
+	if _, err := h.orders.NewViewKey(r.Context(), id, owner); errors.Is(err, store.ErrNotFound) {
+		h.orderNotHere(w, r)
+		return
+	} else if err != nil {
+		h.storeError(w, r, "new order link", err)
+		return
+	}
+	setOnce(w, r, h.secure, relinkedCookie, id, 300)
+	http.Redirect(w, r, "/orders/"+id, http.StatusSeeOther)
 }
 
 // orderNotHere answers an order's page asked without its rights, exactly as an order

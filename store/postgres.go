@@ -182,6 +182,18 @@ func (s *postgresStore) PlacedOrderID(ctx context.Context, owner, key string) (s
 	return id, wrapErr(ctx, "placed order", err)
 }
 
+func (s *postgresStore) NewViewKey(ctx context.Context, id, owner string) (string, error) {
+	key := newToken()
+	tag, err := s.pool.Exec(ctx, `UPDATE orders SET view_key = $1 WHERE id = $2 AND owner = $3`, key, id, owner)
+	if err != nil {
+		return "", wrapErr(ctx, "new view key", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return "", ErrNotFound
+	}
+	return key, nil
+}
+
 func (s *postgresStore) OrdersByOwner(ctx context.Context, owner string, limit int) ([]Order, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+pgOrderColumns+` FROM orders
 		WHERE owner = $1 ORDER BY created_at DESC, seq DESC LIMIT $2`, owner, clampLimit(limit))

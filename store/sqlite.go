@@ -295,6 +295,20 @@ func (s *sqliteStore) PlacedOrderID(ctx context.Context, owner, key string) (str
 	return id, wrapErr(ctx, "placed order", err)
 }
 
+func (s *sqliteStore) NewViewKey(ctx context.Context, id, owner string) (string, error) {
+	key := newToken()
+	res, err := s.writer.ExecContext(ctx, `UPDATE orders SET view_key = $1 WHERE id = $2 AND owner = $3`, key, id, owner)
+	if err != nil {
+		return "", wrapErr(ctx, "new view key", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return "", wrapErr(ctx, "new view key", err)
+	} else if n == 0 {
+		return "", ErrNotFound
+	}
+	return key, nil
+}
+
 func (s *sqliteStore) OrdersByOwner(ctx context.Context, owner string, limit int) ([]Order, error) {
 	rows, err := s.reader.QueryContext(ctx, sqliteSelectOrder+`
 		WHERE owner = $1 ORDER BY created_at DESC, seq DESC LIMIT $2`, owner, clampLimit(limit))

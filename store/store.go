@@ -28,6 +28,10 @@ type Store interface {
 	// PlacedOrderID returns the ID of the order the owner placed with the idempotency
 	// key, or "" when the key placed none of the owner's orders.
 	PlacedOrderID(ctx context.Context, owner, key string) (string, error)
+	// NewViewKey gives the owner's order with the ID a new private link's key, and
+	// returns it: the old key opens the order no more. ErrNotFound when the order is
+	// not the owner's (or does not exist).
+	NewViewKey(ctx context.Context, id, owner string) (string, error)
 
 	// AddUser adds a sales rep with the email (kept trimmed and lower-cased) and a
 	// password hash the caller made (the store never hashes). ErrEmailTaken when a rep

@@ -412,6 +412,63 @@ func TestAnOrderOpensFromItsPrivateLink(t *testing.T) {
 	}
 }
 
+// TestAnOrderGetsANewPrivateLink: the placing browser can replace the order's private
+// link (one that reached the wrong people); the old one then opens nothing. No one
+// else can, not even with the link.
+func TestAnOrderGetsANewPrivateLink(t *testing.T) {
+	srv := newPurchaseServer(t)
+	buyer := newBrowser(t, srv)
+	id, err := buyer.PlaceOrder(review(t, buyer, tokyoAnnual))
+	if err != nil {
+		t.Fatal(err)
+	}
+	linkOf := func(body string) string {
+		m := regexp.MustCompile(`href="(/orders/` + id + `\?key=[a-z2-7]{52})" data-testid="private-link"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatal("the order's page must give its private link")
+		}
+		return html.UnescapeString(m[1])
+	}
+	_, body, _ := buyer.Get("/orders/" + id)
+	old := linkOf(body)
+	if !strings.Contains(body, `action="/orders/`+id+`/link"`) || strings.Contains(body, `data-testid="relinked"`) {
+		t.Error("the placing browser is offered a new link, and told nothing of one yet")
+	}
+
+	// Through the link, or from another browser: no new link, and the order does not exist.
+	elsewhere := newBrowser(t, srv)
+	if _, body, _ := elsewhere.Get(old); strings.Contains(body, `/link"`) {
+		t.Error("seen through its link, the order offers no new link")
+	}
+	for _, c := range []*testserver.Client{elsewhere, newBrowser(t, srv)} {
+		if code, body, _ := c.Post("/orders/"+id+"/link", url.Values{}, nil); code != http.StatusNotFound || strings.Contains(body, id) {
+			t.Errorf("a new link asked for by another browser: %d, want 404", code)
+		}
+	}
+	if code, _, _ := elsewhere.Get(old); code != http.StatusOK {
+		t.Fatalf("a refused new link must leave the old one working: %d", code)
+	}
+
+	code, _, h := buyer.Post("/orders/"+id+"/link", url.Values{}, nil)
+	if code != http.StatusSeeOther || h.Get("Location") != "/orders/"+id {
+		t.Fatalf("a new link: %d to %q, want 303 to the order", code, h.Get("Location"))
+	}
+	_, body, _ = buyer.Get("/orders/" + id)
+	fresh := linkOf(body)
+	if fresh == old || !strings.Contains(body, `data-testid="relinked"`) {
+		t.Errorf("the order's page must give the new link (%s), and say the old one is gone", fresh)
+	}
+	if _, body, _ := buyer.Get("/orders/" + id); strings.Contains(body, `data-testid="relinked"`) {
+		t.Error("the page says so once")
+	}
+	if code, body, _ := elsewhere.Get(old); code != http.StatusNotFound || strings.Contains(body, id) {
+		t.Errorf("the old link: %d, want 404", code)
+	}
+	if code, _, _ := elsewhere.Get(fresh); code != http.StatusOK {
+		t.Errorf("the new link: %d, want the order", code)
+	}
+}
+
 // TestAnOrderWithoutAViewKeyHasNoPrivateLink: an order placed before there were
 // private links opens only in its own browser; an empty key is not its key.
 func TestAnOrderWithoutAViewKeyHasNoPrivateLink(t *testing.T) {

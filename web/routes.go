@@ -50,6 +50,7 @@ func (s *Server) routes() *chi.Mux {
 		r.Post("/orders", s.h.PlaceOrder)
 		r.Get("/orders", s.h.MyOrders)
 		r.Get("/orders/{id}", s.h.OrderDetail)
+		r.Post("/orders/{id}/link", s.h.NewOrderLink)
 		// A quote a rep shared: anyone with the unguessable link, no sign-in.
 		r.Get("/s/{token}", s.h.SharedQuote)
 		r.Get("/s/{token}/purchase", s.h.SharePurchase)

@@ -165,7 +165,7 @@ func (f *secFixture) state() secState {
 		f.t.Fatal(err)
 	}
 	for _, o := range orders {
-		s.Orders[o.ID] = o.Status
+		s.Orders[o.ID] = o.Status + " " + o.ViewKey
 		audit, err := f.st.OrderAudit(ctx, o.ID)
 		if err != nil {
 			f.t.Fatal(err)
@@ -298,7 +298,8 @@ var securityRoutes = map[string]routeCase{
 	"POST /orders": {as: callerAnyone, path: fixedPath("/orders"), form: func(_ *secFixture, c *testserver.Client) url.Values {
 		return c.ReviewForm(tokyoAnnual + "&again=1")
 	}, want: 303},
-	"POST /quotes/new": {as: callerRep, path: fixedPath("/quotes/new"), form: savedBuilderForm("Another quote"), want: 303},
+	"POST /orders/{id}/link": {as: callerOwner, path: func(f *secFixture) string { return "/orders/" + f.order + "/link" }, want: 303},
+	"POST /quotes/new":       {as: callerRep, path: fixedPath("/quotes/new"), form: savedBuilderForm("Another quote"), want: 303},
 	// Not the stored name: refused, the form comes back as sent, and must show nothing stored.
 	"POST /quotes/{id}":                       {as: callerRep, path: quotePath(""), form: savedBuilderForm("Renamed quote"), want: 303},
 	"POST /quotes/{id}/shares":                {as: callerRep, path: quotePath("/shares"), want: 303},

@@ -35,6 +35,7 @@ func Run(t *testing.T, newDatabase NewDatabase) {
 		{"IdempotencyKeyOfAnotherOwnerIsRefused", testIdempotencyConflict},
 		{"OrdersByOwnerSeesOnlyTheOwnersOrdersNewestFirst", testOrdersByOwner},
 		{"PlacedOrderIDFindsTheOwnersOrderByItsKey", testPlacedOrderID},
+		{"ANewViewKeyReplacesTheOwnersOnly", testNewViewKey},
 		{"UnknownOrderIsNotFound", testNotFound},
 		{"OpeningAgainAppliesNoMigrationTwice", testReopenMigrations},
 		{"ConcurrentOpensMigrateOnce", testConcurrentOpens},
@@ -497,6 +498,26 @@ func testPing(t *testing.T, db database) {
 	s.Close()
 	if err := s.Ping(context.Background()); err == nil {
 		t.Errorf("Ping after Close: nil error")
+	}
+}
+
+func testNewViewKey(t *testing.T, db database) {
+	s := db.open(t)
+	placed := place(t, s, SampleOrder("session-a", "key-view"))
+	key, err := s.NewViewKey(t.Context(), placed.ID, "session-a")
+	if err != nil || !regexp.MustCompile(`^[a-z2-7]{52}$`).MatchString(key) || key == placed.ViewKey {
+		t.Fatalf("NewViewKey = %q, %v; want a new key of 256 random bits", key, err)
+	}
+	if got := get(t, s, placed.ID); got.ViewKey != key {
+		t.Errorf("the order's key is %q, want the new %q", got.ViewKey, key)
+	}
+	for _, tc := range []struct{ id, owner string }{{placed.ID, "session-b"}, {placed.ID, ""}, {"ord_nosuchorder", "session-a"}} {
+		if _, err := s.NewViewKey(t.Context(), tc.id, tc.owner); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("NewViewKey(%q, %q) = %v, want ErrNotFound", tc.id, tc.owner, err)
+		}
+	}
+	if got := get(t, s, placed.ID); got.ViewKey != key {
+		t.Error("a refused NewViewKey changed the key")
 	}
 }
 
