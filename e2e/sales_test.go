@@ -363,10 +363,6 @@ func TestBuilderTermFollowsTheBillingMode(t *testing.T) {
 	goTo(t, rep, "/quotes/new") // a new quote starts with a Secrets Manager line
 	billing, term := label(rep, "Billing mode").First(), label(rep, "Term (months)").First()
 	wantValue(t, term, "a new line's term", "12") // annual, a year
-	if _, err := billing.SelectOption(playwright.SelectOptionValues{Values: &[]string{"monthly"}}); err != nil {
-		t.Fatal(err)
-	}
-	wantValue(t, term, "the term once billed monthly", "1")
 	disabled := func() any {
 		v, err := term.Evaluate(`s => [...s.querySelectorAll("optgroup")].map(g => g.label + (g.disabled ? " off" : " on")).join(", ")`, nil)
 		if err != nil {
@@ -374,6 +370,13 @@ func TestBuilderTermFollowsTheBillingMode(t *testing.T) {
 		}
 		return v
 	}
+	if got := disabled(); got != "Monthly billing off, Annual billing on" {
+		t.Errorf("a new line billed annually offers the term groups %v", got)
+	}
+	if _, err := billing.SelectOption(playwright.SelectOptionValues{Values: &[]string{"monthly"}}); err != nil {
+		t.Fatal(err)
+	}
+	wantValue(t, term, "the term once billed monthly", "1")
 	if got := disabled(); got != "Monthly billing on, Annual billing off" {
 		t.Errorf("billed monthly, the term's groups are %v", got)
 	}

@@ -312,8 +312,10 @@ func (h *Handlers) builder(r *http.Request, id string, version int, m meta, line
 		Quote:    quoteView("Quote", q, err),
 	}
 	if msg := problems["items"]; msg != "" {
-		// The engine's words are the API's: its items are the builder's lines.
-		v.Problem = capitalize(strings.ReplaceAll(strings.ReplaceAll(msg, " items", " lines"), " item", " line"))
+		v.Problem = msg
+		if len(lines) == 0 { // the engine's words are the API's, whose items are lines here
+			v.Problem = "Add at least one line to price."
+		}
 	}
 	if id == "" {
 		return v

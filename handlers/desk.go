@@ -201,7 +201,7 @@ func (h *Handlers) deskFilters(q url.Values, users []store.User) []views.Field {
 		reps = append(reps, views.Option{Value: u.ID, Label: u.Email})
 	}
 	return []views.Field{
-		{Name: "q", Label: "Search", Value: q.Get("q"), Hint: "A whole order ID, account ID or contact email (in any case)"},
+		{Name: "q", Label: "Search", Value: q.Get("q"), Hint: "A whole order ID or account ID, or a contact email (capitals or not)"},
 		sel("status", "Status", []views.Option{{Value: store.StatusSubmitted, Label: views.StatusLabel(store.StatusSubmitted)},
 			{Value: store.StatusConfirmed, Label: views.StatusLabel(store.StatusConfirmed)},
 			{Value: store.StatusCancelled, Label: views.StatusLabel(store.StatusCancelled)}}),

@@ -30,13 +30,15 @@ func (h *Handlers) savedVersion(w http.ResponseWriter, r *http.Request) (store.Q
 	return ver, true
 }
 
-func (h *Handlers) sharedView(r *http.Request, ver store.QuoteVersion) views.SharedQuote {
+// sharedView is a saved version as its pages show it; source names them for the
+// quotes-computed metric ("share" for a share link's, "builder" for the rep's).
+func (h *Handlers) sharedView(r *http.Request, ver store.QuoteVersion, source string) views.SharedQuote {
 	v := views.SharedQuote{
 		Page: h.page(r, ver.Name, ""), Name: ver.Name, Customer: ver.CustomerName, Account: ver.CustomerAccountID,
 		Notes: ver.Notes, Version: ver.Version, Rep: h.repEmail(r, ver.SavedBy), Saved: ver.Quote, SavedAt: ver.SavedAt,
 	}
-	v.LeftOut, v.Ordered = h.leftOut(ver)
-	if today, err := h.compute("share", h.bk(), ver.Request); err == nil &&
+	v.LeftOut, v.Ordered = h.ordered(ver, source)
+	if today, err := h.compute(source, h.bk(), ver.Request); err == nil &&
 		(today.PriceBook.Version != ver.Quote.PriceBook.Version || !today.Totals.Monthly.Equal(ver.Quote.Totals.Monthly) ||
 			!today.Totals.Upfront.Equal(ver.Quote.Totals.Upfront)) {
 		v.Today = &today
@@ -44,16 +46,16 @@ func (h *Handlers) sharedView(r *http.Request, ver store.QuoteVersion) views.Sha
 	return v
 }
 
-// leftOut says what an order of a saved version leaves out: how many of its lines
-// (old billing, never ordered) and, when other lines remain, what ordering them costs
-// at today's prices (nil when nothing in it can be ordered, or nothing is left out).
-func (h *Handlers) leftOut(ver store.QuoteVersion) (int, *pricing.Quote) {
+// ordered is what an order of a saved version would be: how many of its lines it
+// leaves out (old billing, never ordered), and the other lines priced today, as the
+// order would price them (nil when none of them can be ordered today).
+func (h *Handlers) ordered(ver store.QuoteVersion, source string) (int, *pricing.Quote) {
 	orderable := orderableItems(ver.Request)
 	n := len(ver.Request.Items) - len(orderable.Items)
-	if n == 0 || len(orderable.Items) == 0 {
+	if len(orderable.Items) == 0 {
 		return n, nil
 	}
-	q, err := h.compute("share", h.bk(), orderable)
+	q, err := h.compute(source, h.bk(), orderable)
 	if err != nil || !q.Orderable {
 		return n, nil
 	}
@@ -66,7 +68,7 @@ func (h *Handlers) QuoteVersionPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v := h.sharedView(r, ver)
+	v := h.sharedView(r, ver, "builder")
 	v.Exports = "/quotes/" + ver.QuoteID + "/v/" + strconv.Itoa(ver.Version)
 	v.SignedIn, v.QuoteID, v.Latest = rep(r).Email, ver.QuoteID, ver.Version
 	if sq, err := h.quotes.SavedQuote(r.Context(), ver.QuoteID); err == nil {
@@ -75,19 +77,21 @@ func (h *Handlers) QuoteVersionPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, views.SharedQuotePage(v))
 }
 
-// QuotePrint lays a saved version out for paper, with its assumptions and terms.
+// QuotePrint lays a saved version out for paper, with its assumptions and the terms
+// an order of it would be placed on: those of its orderable lines priced today, as
+// its buyer would accept them.
 func (h *Handlers) QuotePrint(w http.ResponseWriter, r *http.Request) {
 	ver, ok := h.savedVersion(w, r)
 	if !ok {
 		return
 	}
+	v := h.sharedView(r, ver, "builder")
+	v.Exports = "/quotes/" + ver.QuoteID + "/v/" + strconv.Itoa(ver.Version)
 	var terms *pricing.Terms
-	if ver.Quote.Orderable {
-		t := pricing.TermsFor(ver.Quote)
+	if v.Ordered != nil {
+		t := pricing.TermsFor(*v.Ordered)
 		terms = &t
 	}
-	v := h.sharedView(r, ver)
-	v.Exports = "/quotes/" + ver.QuoteID + "/v/" + strconv.Itoa(ver.Version)
 	h.render(w, r, http.StatusOK, views.PrintQuotePage(v, terms))
 }
 
@@ -129,9 +133,10 @@ func (h *Handlers) QuoteCSV(w http.ResponseWriter, r *http.Request) {
 	rows = append(rows,
 		[]string{"total", "", "", "Monthly total (" + q.Currency + ")", "", "", "", q.Totals.Monthly.StringFixed(2), ""},
 		[]string{"total", "", "", "Up front (" + q.Currency + ")", "", "", "", q.Totals.Upfront.StringFixed(2), ""})
-	if n, ordered := h.leftOut(ver); n > 0 && ordered != nil {
+	if n, ordered := h.ordered(ver, "builder"); n > 0 && ordered != nil {
+		// After a blank row: not more lines to add up, but what an order would total.
 		const without = ", if ordered: without old billing, at today's prices ("
-		rows = append(rows,
+		rows = append(rows, make([]string, len(rows[0])),
 			[]string{"ordered", "", "", "Monthly total" + without + ordered.Currency + ")", "", "", "", ordered.Totals.Monthly.StringFixed(2), ""},
 			[]string{"ordered", "", "", "Up front" + without + ordered.Currency + ")", "", "", "", ordered.Totals.Upfront.StringFixed(2), ""})
 	}
@@ -180,7 +185,7 @@ func (h *Handlers) SharedQuote(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v := h.sharedView(r, ver)
+	v := h.sharedView(r, ver, "share")
 	if s.CreatedBy != ver.SavedBy {
 		// An order from the link is the sharing rep's: the page names them too.
 		v.SharedBy = h.repEmail(r, s.CreatedBy)
@@ -188,8 +193,7 @@ func (h *Handlers) SharedQuote(w http.ResponseWriter, r *http.Request) {
 	if sq, err := h.quotes.SavedQuote(r.Context(), ver.QuoteID); err == nil && sq.Version > ver.Version {
 		v.Newer = true
 	}
-	orderable := orderableItems(ver.Request)
-	if len(orderable.Items) > 0 {
+	if v.Ordered != nil { // what the review page would order
 		v.Purchase = "/s/" + token + "/purchase"
 	}
 	h.render(w, r, http.StatusOK, views.SharedQuotePage(v))

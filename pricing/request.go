@@ -134,8 +134,9 @@ type Value struct {
 }
 
 // ParseItem builds an item from raw values looked up by field name (see [FieldNames]),
-// as both the JSON decoder and the web forms do, so that they read input identically.
-// What cannot be read is kept and reported by [Compute] with the other problems.
+// as both the JSON decoder and the web forms do, so that they read input alike (but
+// for an exponent, JSON's notation, which a form refuses). What cannot be read is kept
+// and reported by [Compute] with the other problems.
 func ParseItem(product string, get func(name string) Value) Item {
 	it := Item{Product: product}
 	for _, name := range FieldNames(product) {
@@ -207,9 +208,6 @@ func (it *Item) setCount(name string, n int64) {
 	}
 }
 
-// parseCount reads a whole, non-negative number of at most max. People type
-// thousands separators ("2,500") and spaces; they are allowed. The message is "" when
-// the number is good.
 // parseTypedCount is parseCount for a count typed in a form: in digits only. An
 // exponent ("1e3") is JSON's notation for a number, and in a form field more likely a
 // slip of the keyboard than a thousand.
@@ -220,6 +218,9 @@ func parseTypedCount(s string, f field) (int64, string) {
 	return parseCount(s, f)
 }
 
+// parseCount reads a whole, non-negative number of at most max. People type
+// thousands separators ("2,500") and spaces; they are allowed. The message is "" when
+// the number is good.
 func parseCount(s string, f field) (int64, string) {
 	s = strings.TrimSpace(s)
 	if strings.ContainsAny(s, ", _") {

@@ -129,6 +129,25 @@ func TestTermsHashFollowsTheText(t *testing.T) {
 	}
 }
 
+// TestSSMTermsStateNoKMSCalls: an order of Secrets Manager alone orders no KMS calls
+// (its KMS charges are said in their own section), but is bound by both policies.
+func TestSSMTermsStateNoKMSCalls(t *testing.T) {
+	terms := TermsFor(termsQuote(t, ssm("ap-beijing", 1, 0, BillingMonthly, 3)))
+	if ordered := terms.Sections[0].Paragraphs; len(ordered) != 1 || strings.Contains(ordered[0], "API calls") {
+		t.Errorf("an SSM order's terms order %q", ordered)
+	}
+	var all []string
+	for _, s := range terms.Sections {
+		all = append(all, s.Paragraphs...)
+	}
+	text := strings.Join(all, "\n")
+	for _, want := range []string{"may add KMS charges", "KMS resources are released 168 hours", "Secrets are released 168 hours"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("an SSM order's terms lack %q", want)
+		}
+	}
+}
+
 // TestKMSTermsStateKMSOnly: an order of KMS alone is bound by KMS's policy and told
 // what its calls cost; Secrets Manager's overdue policy is not part of it.
 func TestKMSTermsStateKMSOnly(t *testing.T) {

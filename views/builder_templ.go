@@ -188,7 +188,7 @@ func BuilderPage(v Builder) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.Changed.Version > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<div class=\"alert\" role=\"alert\" data-testid=\"quote-changed\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<div class=\"alert\" role=\"alert\" data-testid=\"quote-changed\" tabindex=\"-1\" autofocus>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -414,7 +414,7 @@ func BuilderPage(v Builder) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.SignedOut {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<div class=\"alert\" role=\"alert\" data-testid=\"form-problem\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<div class=\"alert\" role=\"alert\" data-testid=\"form-problem\" tabindex=\"-1\" autofocus>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -952,7 +952,7 @@ func BuilderPage(v Builder) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if v.savedWithAnotherBook() {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 87, "<p data-testid=\"versions-other-book\">Some versions were saved with an earlier price book: their totals are as saved. The quote above, and any order, are priced with price book ")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 87, "<p data-testid=\"versions-other-book\">Some versions were saved with another price book: their totals are as saved. The quote above, and any order, are priced with price book ")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

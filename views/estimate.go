@@ -118,23 +118,31 @@ func (v QuoteView) Announcement() string {
 // upfrontNote says, under a quote's totals, that the up-front amount is the
 // subscriptions' months paid at once, not a charge on top of the monthly figure, and
 // how much of that figure is still billed month by month. Empty without an up-front
-// amount.
+// amount. With old billing in the quote (never ordered, so never billed) it names no
+// amount billed.
 func upfrontNote(q *pricing.Quote) string {
 	if !q.Totals.Upfront.IsPositive() {
 		return ""
 	}
-	prepaid := decimal.Zero
+	prepaid, subscriptions, legacy := decimal.Zero, 0, false
 	for _, it := range q.Items {
-		if it.Upfront.IsPositive() {
+		switch {
+		case it.Upfront.IsPositive():
 			prepaid = prepaid.Add(it.Monthly)
+			subscriptions++
+		case it.Product == pricing.ProductLegacy:
+			legacy = true
 		}
 	}
-	billed := q.Totals.Monthly.Sub(prepaid)
-	if !billed.IsPositive() {
-		return "The up-front amount is the monthly price for the whole term, paid at once: it is not charged again each month."
+	what := "The up-front amount is the subscription's monthly price for its whole term, paid at once"
+	if subscriptions > 1 {
+		what = "The up-front amount is the subscriptions' monthly prices for their whole terms, paid at once"
 	}
-	return "The up-front amount is the subscription's monthly price for its whole term, paid at once; only " +
-		Money(billed) + " " + q.Currency + " a month, for pay-as-you-go usage, is billed each month."
+	billed := q.Totals.Monthly.Sub(prepaid)
+	if !billed.IsPositive() || legacy {
+		return what + ": it is not charged again each month."
+	}
+	return what + "; only " + Money(billed) + " " + q.Currency + " a month, for pay-as-you-go usage, is billed each month."
 }
 
 // Money formats an amount as the console shows money everywhere: thousands

@@ -37,7 +37,11 @@ func TestUpfrontNoteSaysTheTotalsAreNotTwoCharges(t *testing.T) {
 		want  string
 	}{
 		{"subscription", []pricing.Item{ssm},
-			"The up-front amount is the monthly price for the whole term, paid at once: it is not charged again each month."},
+			"The up-front amount is the subscription's monthly price for its whole term, paid at once: it is not charged again each month."},
+		{"two subscriptions", []pricing.Item{ssm, ssm},
+			"The up-front amount is the subscriptions' monthly prices for their whole terms, paid at once: it is not charged again each month."},
+		{"subscription and old billing", []pricing.Item{ssm, kms, {Product: pricing.ProductLegacy, Region: "ap-beijing", Credentials: 100, APICalls: 60_000}},
+			"The up-front amount is the subscription's monthly price for its whole term, paid at once: it is not charged again each month."},
 		{"subscription and KMS", []pricing.Item{ssm, kms},
 			"The up-front amount is the subscription's monthly price for its whole term, paid at once; only 19.89 USD a month, for pay-as-you-go usage, is billed each month."},
 		{"KMS alone", []pricing.Item{kms}, ""},

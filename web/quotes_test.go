@@ -106,7 +106,7 @@ func testBuilder(t *testing.T, databaseURL string) {
 	// A quote of no lines is refused in the builder's words.
 	none := url.Values{"name": {"Empty"}, "action": {"save"}}
 	if code, body, _ := rep.Post("/quotes/new", none, nil); code != http.StatusUnprocessableEntity ||
-		!strings.Contains(body, `data-testid="form-problem" tabindex="-1" autofocus>Add at least one line to price</div>`) {
+		!strings.Contains(body, `data-testid="form-problem" tabindex="-1" autofocus>Add at least one line to price.</div>`) {
 		t.Errorf("a quote of no lines: %d; it must say to add a line", code)
 	}
 	noName := builderForm("")
@@ -457,6 +457,9 @@ func TestSharedQuoteSaysTheOrderLeavesOldBillingOut(t *testing.T) {
 			got[3] != "Monthly total, if ordered: without old billing, at today's prices (USD)" {
 			t.Errorf("%d old-billing lines: the CSV's ordered total row %q", legacyLines, got)
 		}
+		if blank := strings.Join(rows[len(rows)-3], ""); blank != "" || rows[len(rows)-4][0] != "total" {
+			t.Errorf("%d old-billing lines: a blank row must part the totals from what an order would total", legacyLines)
+		}
 	}
 
 	// Old billing alone: nothing to order, and no terms to order it on.
@@ -662,7 +665,7 @@ func testShare(t *testing.T, databaseURL string) {
 	newer.Set("notes", "Q4 plan, revised")
 	saveQuote(t, rep, "/quotes/"+id, newer)
 	if _, body, _ := customer.Get(link); !strings.Contains(body, `data-testid="newer-version"`) ||
-		!strings.Contains(body, "This page shows version 1: ask your rep for a link to the latest one.") {
+		!strings.Contains(body, "A newer version of this quote exists. This page shows version 1: ask your sales rep for a link to the latest one.") {
 		t.Error("a link to an older version must say a newer one exists")
 	}
 
@@ -743,6 +746,11 @@ func TestSharedQuoteShowsBothFiguresWhenPricesChanged(t *testing.T) {
 				t.Errorf("%s lacks %s", path, want)
 			}
 		}
+	}
+	// The print's terms are those an order would be placed on: today's.
+	if _, body, _ := laterRep.Get("/quotes/" + id + "/v/1/print"); !strings.Contains(body, "Prices are those of price book 2026-01-01.1") ||
+		strings.Contains(body, "Prices are those of price book 2025-03-26.1") {
+		t.Error("the print view's terms must be those of an order placed today")
 	}
 	if _, body, _ := laterRep.Get("/quotes/" + id); !strings.Contains(body, `data-testid="versions-other-book"`) ||
 		!strings.Contains(body, "priced with price book 2026-01-01.1, in force now") {

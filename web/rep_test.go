@@ -410,7 +410,7 @@ func testDesk(t *testing.T, databaseURL string) {
 		t.Fatalf("confirm: %d", code)
 	}
 	_, body, _ = rep.Get("/desk/orders/" + ids[0])
-	for _, want := range []string{`data-testid="order-status">Confirmed`, "payment received", "submitted → confirmed", "rep@example.com",
+	for _, want := range []string{`data-testid="order-status">Confirmed`, "payment received", "Submitted → Confirmed", "rep@example.com",
 		"The terms accepted", "192 hours after your account becomes overdue"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the order page lacks %q", want)

@@ -40,7 +40,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
   console pricebook diff OLD NEW        the prices that differ, and their effect
   console user add|list|disable|enable  sales reps (console user -h)
   console backup FILE                   copy the SQLite database (console backup -h)
-  console restore [-force] FILE         make a backup the database (console restore -h)
+  console restore [-force] FILE         replace the database with a backup (console restore -h)
 
 Flags of the server:
 `)

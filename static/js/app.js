@@ -132,8 +132,10 @@ document.documentElement.classList.add("js");
   // A term fits its billing mode. The estimator's annual term counts years: a month
   // count left from monthly billing is too many. The builder's term lists each mode's
   // terms in a group whose label starts with the mode's name: the other mode's group
-  // is disabled, and a term chosen from it becomes the first of the mode's own.
-  function fitTerm(billing) {
+  // is disabled, and when the mode changes (move), a term chosen from it becomes the
+  // first of the mode's own. On a page as the server sent it, a term the server
+  // refused stays chosen, and its group enabled, until the rep chooses.
+  function fitTerm(billing, move) {
     if (billing.id === "billing") {
       const term = document.getElementById("term");
       const years = parseInt(term.value, 10);
@@ -142,15 +144,17 @@ document.documentElement.classList.add("js");
     }
     const term = form.elements.namedItem(billing.name.replace(/billing$/, "term_months"));
     if (!term || term.tagName !== "SELECT") return;
-    for (const g of term.querySelectorAll("optgroup")) {
-      g.disabled = !g.label.toLowerCase().startsWith(billing.value);
-    }
     const chosen = term.selectedOptions[0];
-    if (chosen && chosen.parentElement.disabled) {
+    for (const g of term.querySelectorAll("optgroup")) {
+      const other = !g.label.toLowerCase().startsWith(billing.value);
+      g.disabled = other && (move || !chosen || chosen.parentElement !== g);
+    }
+    if (move && chosen && chosen.parentElement.disabled) {
       const first = term.querySelector("optgroup:not([disabled]) option");
       if (first) term.value = first.value;
     }
   }
+  for (const b of form.querySelectorAll('select[name$=".billing"]')) fitTerm(b, false);
 
   form.addEventListener("input", soon);
   // Enter (a phone keyboard's Go) submits an estimator's form: the quote is live, so
@@ -173,7 +177,7 @@ document.documentElement.classList.add("js");
     for (const id of (t.getAttribute("data-fills") || "").split(" ").filter(Boolean)) {
       document.getElementById(id).readOnly = t.checked;
     }
-    if (t.name === "billing" || t.name.endsWith(".billing")) fitTerm(t);
+    if (t.name === "billing" || t.name.endsWith(".billing")) fitTerm(t, true);
     clearTimeout(timer);
     update();
   });
