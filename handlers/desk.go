@@ -282,7 +282,7 @@ func (h *Handlers) renderDeskOrder(w http.ResponseWriter, r *http.Request, statu
 		Page: h.page(r, title, ""), Order: o, Audit: audit, Problem: problem, Terms: terms,
 		Rep: rep(r).Email, Query: deskQuery(from), Done: done,
 		Reason: views.Field{Name: "reason", Label: "Reason", Value: reason, Error: reasonError,
-			Hint: "Recorded in the order's audit log; at most " + strconv.Itoa(maxReason) + " characters."},
+			Hint: "Recorded in the order's audit log; at most " + strconv.Itoa(maxReason) + " characters. Then choose Confirm or Cancel: Enter alone sends nothing."},
 	}
 	h.render(w, r, status, views.DeskOrderPage(v))
 }
