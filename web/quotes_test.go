@@ -34,6 +34,18 @@ func builderForm(name string) url.Values {
 
 var quoteIDInURL = regexp.MustCompile(`^/quotes/(qte_[a-z0-9]+)\?saved=(\d+)$`)
 
+// addRep adds a rep with the email, and the test reps' password.
+func addRep(t *testing.T, st store.Store, email string) {
+	t.Helper()
+	hash, err := bcrypt.GenerateFromPassword([]byte(repPassword), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddUser(t.Context(), email, hash); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func saveQuote(t *testing.T, rep *testserver.Client, path string, form url.Values) (string, string) {
 	t.Helper()
 	form.Set("action", "save")
@@ -280,13 +292,7 @@ func TestANewQuoteFormCreatesOneQuote(t *testing.T) { forEachStore(t, testNewQuo
 
 func testNewQuoteOnce(t *testing.T, databaseURL string) {
 	srv, st := repServerOn(t, databaseURL)
-	hash, err := bcrypt.GenerateFromPassword([]byte(repPassword), bcrypt.MinCost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.AddUser(t.Context(), "second@example.com", hash); err != nil {
-		t.Fatal(err)
-	}
+	addRep(t, st, "second@example.com")
 	rep := testserver.NewClient(t, srv.URL)
 	signIn(t, rep, "rep@example.com", repPassword)
 	draftField := regexp.MustCompile(`name="draft" value="(qte_[a-z2-7]{26})"`)
@@ -479,13 +485,7 @@ func TestSharedQuoteSaysTheOrderLeavesOldBillingOut(t *testing.T) {
 // the customer's page names both, and the order is the sharing rep's, as it says.
 func TestSharedQuoteNamesTheRepItsOrdersGoTo(t *testing.T) {
 	srv, st := repServer(t)
-	hash, err := bcrypt.GenerateFromPassword([]byte(repPassword), bcrypt.MinCost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.AddUser(t.Context(), "second@example.com", hash); err != nil {
-		t.Fatal(err)
-	}
+	addRep(t, st, "second@example.com")
 	first, second := testserver.NewClient(t, srv.URL), testserver.NewClient(t, srv.URL)
 	signIn(t, first, "rep@example.com", repPassword)
 	signIn(t, second, "second@example.com", repPassword)
