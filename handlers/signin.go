@@ -260,7 +260,7 @@ func waitText(seconds int) string {
 		return "1 second"
 	case seconds < 60:
 		return strconv.Itoa(seconds) + " seconds"
-	case seconds <= 60:
+	case seconds == 60:
 		return "1 minute"
 	}
 	return strconv.Itoa((seconds+59)/60) + " minutes"
