@@ -237,6 +237,7 @@ func (h *Handlers) reviewShare(r *http.Request, s store.Share, ver store.QuoteVe
 		return v
 	}
 	v.Quote = views.QuoteView{Title: "Your quote, priced today", Quote: &q, OfferKMS: true}
+	v.LeftOut = len(ver.Request.Items) - len(q.Items)
 	t := pricing.TermsFor(q)
 	v.Terms = &t
 	return v

@@ -27,6 +27,18 @@ type Quote struct {
 	Orderable bool `json:"orderable"`
 }
 
+// KMSCalls is the account's KMS API calls line: the first of the account lines
+// whenever the quote has a KMS item (Book.accountLines puts it there); false without
+// a KMS item.
+func (q *Quote) KMSCalls() (Line, bool) {
+	for _, it := range q.Items {
+		if it.Product == ProductKMS && len(q.AccountLines) > 0 {
+			return q.AccountLines[0], true
+		}
+	}
+	return Line{}, false
+}
+
 // BookRef identifies the price book a quote was computed with.
 type BookRef struct {
 	Version   string `json:"version"`

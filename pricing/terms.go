@@ -7,7 +7,7 @@ import (
 
 // TermsVersion names the wording of the pricing terms below. Change it with any change
 // of wording: an order records the version and a hash of the exact text accepted.
-const TermsVersion = "2026-11-26.2"
+const TermsVersion = "2026-11-26.3"
 
 // Terms are the pricing terms a buyer accepts for a quote: what is bought and when it
 // is paid, the overdue policy of each service in it, and its warnings.
@@ -31,7 +31,7 @@ type TermsSection struct {
 // to orders of it).
 func TermsFor(q Quote) Terms {
 	var ordered, billing []string
-	var hasSSM, hasKMS bool
+	var hasSSM bool
 	var kmsCalls int64
 	for _, it := range q.Items {
 		switch it.Product {
@@ -44,19 +44,20 @@ func TermsFor(q Quote) Terms {
 				", "+FormatMoney(it.Monthly)+" "+q.Currency+" a month, "+FormatMoney(it.Upfront)+" "+q.Currency+
 				" due up front for the whole term once the order is confirmed; the subscription starts once it is paid.")
 		case ProductKMS:
-			hasKMS = true
 			kmsCalls += it.Input.APICalls
 			ordered = append(ordered, "Key Management Service in "+it.RegionName+": the service is activated once the "+
 				"order is confirmed; nothing is paid up front, usage is billed monthly (this quote estimates "+
 				FormatMoney(it.Monthly)+" "+q.Currency+" a month of key storage in this region).")
 		}
 	}
-	if hasKMS {
-		// The calls are the account's, not one region's: their line is the quote's
-		// first account line whenever it has a KMS item (Book.accountLines).
+	if line, ok := q.KMSCalls(); ok { // the account's calls, not one region's
 		calls := "no calls; the calls made are billed monthly after the free calls."
-		if kmsCalls > 0 && len(q.AccountLines) > 0 {
-			calls = plural(kmsCalls, "call", "calls") + " a month, " + FormatMoney(q.AccountLines[0].Amount) + " " +
+		switch {
+		case kmsCalls > 0 && line.Amount.IsZero():
+			calls = plural(kmsCalls, "call", "calls") + " a month, within the free calls; the calls made are billed monthly " +
+				"after the free calls."
+		case kmsCalls > 0:
+			calls = plural(kmsCalls, "call", "calls") + " a month, " + FormatMoney(line.Amount) + " " +
 				q.Currency + " a month after the free calls; the calls made are billed monthly."
 		}
 		ordered = append(ordered, "Key Management Service API calls, for the whole account: this quote estimates "+calls)
@@ -84,7 +85,7 @@ func TermsFor(q Quote) Terms {
 	}
 	overdue := []string{
 		"When your account is overdue, notices of the suspension are sent by email and SMS to " +
-			"the account's creators and collaborators, on the day and after.",
+			"the account's creators and all its collaborators, on the day it becomes overdue and the days after.",
 		"Key Management Service is suspended 24 hours after your account becomes overdue: " +
 			"access is denied, your key data is kept, and key storage and API calls incur no fees while suspended. " +
 			"KMS resources are released 168 hours (7 days) after your account becomes overdue.",

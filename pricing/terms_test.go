@@ -73,7 +73,7 @@ func TestTermsWordingIsExact(t *testing.T) {
 			"Secrets Manager encrypts your secrets with keys managed by Key Management Service, which may add KMS charges to your bill, billed as Key Management Service.",
 		}},
 		{"Overdue payment", []string{
-			"When your account is overdue, notices of the suspension are sent by email and SMS to the account's creators and collaborators, on the day and after.",
+			"When your account is overdue, notices of the suspension are sent by email and SMS to the account's creators and all its collaborators, on the day it becomes overdue and the days after.",
 			"Key Management Service is suspended 24 hours after your account becomes overdue: access is denied, your key data is kept, and key storage and API calls incur no fees while suspended. KMS resources are released 168 hours (7 days) after your account becomes overdue.",
 			"Secrets Manager is suspended 24 hours after your account becomes overdue: access is denied, your secret data is kept, and secret storage and API calls incur no fees while suspended. Secrets are released 168 hours (7 days) after the suspension, that is 192 hours after your account becomes overdue.",
 		}},
@@ -96,6 +96,11 @@ func TestTermsWordingIsExact(t *testing.T) {
 	// between them take every branch of the wording, under the version in force. A
 	// new wording gets a new TermsVersion and a line here; the old lines stay.
 	recorded := map[string][3]string{
+		"2026-11-26.3": {
+			"b2a675bf05e96859bc40bdac255f2a8a903068323073b91a03e23e917341f6bd",
+			"0da592a8547d70b299ac0f13c85cb85a6c2873d028b3d54a67d1ea45106ff017",
+			"dfb7bcda642a0468c536e5571a57c5074405ab435efda52c4799bf61f4644c7d",
+		},
 		"2026-11-26.2": {
 			"63cdd0c473266b6e7ef73b288625c82424a5ca245f5764f461fb4adf3240e11b",
 			"ea59ef94456cc2e1996046cdf04a17becdf514341072f9890a1bd1ea33236911",
@@ -158,6 +163,8 @@ func TestKMSTermsStateKMSOnly(t *testing.T) {
 	}{
 		{"no calls", termsQuote(t, kms("ap-tokyo", 3, 0, 0, 0)),
 			"Key Management Service API calls, for the whole account: this quote estimates no calls; the calls made are billed monthly after the free calls."},
+		{"calls within the free calls", termsQuote(t, kms("ap-tokyo", 3, 0, 0, 10_000)),
+			"Key Management Service API calls, for the whole account: this quote estimates 10,000 calls a month, within the free calls; the calls made are billed monthly after the free calls."},
 		{"calls in two regions", termsQuote(t, kms("ap-tokyo", 3, 0, 0, 80_000), kms("ap-guangzhou", 1, 0, 0, 45_000)),
 			"Key Management Service API calls, for the whole account: this quote estimates 125,000 calls a month, 1.89 USD a month after the free calls; the calls made are billed monthly."},
 	} {
@@ -178,5 +185,19 @@ func TestKMSTermsStateKMSOnly(t *testing.T) {
 				t.Errorf("the account's calls are stated as\n%q\nwant\n%q", ordered[len(ordered)-1], tc.calls)
 			}
 		})
+	}
+}
+
+// TestKMSCallsIsTheAccountsKMSLine: the terms and the quote panel find the account's
+// KMS calls where Book.accountLines puts them, beside old billing's calls too.
+func TestKMSCallsIsTheAccountsKMSLine(t *testing.T) {
+	old := legacy("ap-beijing", 100, 60_000)
+	q := termsQuote(t, old, kms("ap-tokyo", 3, 0, 0, 125_000), old)
+	if line, ok := q.KMSCalls(); !ok || !strings.HasPrefix(line.Description, "KMS API calls: 125,000 calls") || line.Amount.StringFixed(2) != "1.89" {
+		t.Errorf("KMSCalls = %+v, %v", line, ok)
+	}
+	without := termsQuote(t, old)
+	if line, ok := without.KMSCalls(); ok {
+		t.Errorf("a quote without KMS has no KMS calls, not %+v", line)
 	}
 }

@@ -117,32 +117,40 @@ func (v QuoteView) Announcement() string {
 
 // upfrontNote says, under a quote's totals, that the up-front amount is the
 // subscriptions' months paid at once, not a charge on top of the monthly figure, and
-// how much of that figure is still billed month by month. Empty without an up-front
-// amount. With old billing in the quote (never ordered, so never billed) it names no
-// amount billed.
+// how much of that figure is still billed month by month: KMS usage. Old billing in
+// the figure is never ordered, so never billed; the note says so. Empty without an
+// up-front amount.
 func upfrontNote(q *pricing.Quote) string {
 	if !q.Totals.Upfront.IsPositive() {
 		return ""
 	}
-	prepaid, subscriptions, legacy := decimal.Zero, 0, false
+	billed, subscriptions, legacy := decimal.Zero, 0, false
 	for _, it := range q.Items {
 		switch {
 		case it.Upfront.IsPositive():
-			prepaid = prepaid.Add(it.Monthly)
 			subscriptions++
 		case it.Product == pricing.ProductLegacy:
 			legacy = true
+		default: // KMS, billed as used
+			billed = billed.Add(it.Monthly)
 		}
 	}
-	what := "The up-front amount is the subscription's monthly price for its whole term, paid at once"
+	if calls, ok := q.KMSCalls(); ok {
+		billed = billed.Add(calls.Amount)
+	}
+	s := "The up-front amount is the subscription's monthly price for its whole term, paid at once"
 	if subscriptions > 1 {
-		what = "The up-front amount is the subscriptions' monthly prices for their whole terms, paid at once"
+		s = "The up-front amount is the subscriptions' monthly prices for their whole terms, paid at once"
 	}
-	billed := q.Totals.Monthly.Sub(prepaid)
-	if !billed.IsPositive() || legacy {
-		return what + ": it is not charged again each month."
+	if billed.IsPositive() {
+		s += "; only " + Money(billed) + " " + q.Currency + " a month, for pay-as-you-go usage, is billed each month"
+	} else {
+		s += ": it is not charged again each month"
 	}
-	return what + "; only " + Money(billed) + " " + q.Currency + " a month, for pay-as-you-go usage, is billed each month."
+	if legacy {
+		s += ". Old billing, in the monthly figure for comparison, is never ordered or billed"
+	}
+	return s + "."
 }
 
 // Money formats an amount as the console shows money everywhere: thousands

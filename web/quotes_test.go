@@ -454,6 +454,12 @@ func TestSharedQuoteSaysTheOrderLeavesOldBillingOut(t *testing.T) {
 		if !strings.Contains(shared, m[1]+"/purchase") || !strings.Contains(print, "Pricing terms") {
 			t.Errorf("%d old-billing lines: the rest can be ordered, on the terms", legacyLines)
 		}
+		// The review says why its total is not the quote's.
+		if _, review, _ := testserver.NewClient(t, srv.URL).Get(m[1] + "/purchase"); !strings.Contains(review, `data-testid="review-leaves-out"`) ||
+			!strings.Contains(review, "not part of this order, so its total is the other lines'.") ||
+			(legacyLines == 2) != strings.Contains(review, "The quote's 2 old-billing lines") {
+			t.Errorf("%d old-billing lines: the review must say the order leaves them out", legacyLines)
+		}
 		_, csvBody, _ := rep.Get("/quotes/" + id + "/v/1/export.csv")
 		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvBody, "\uFEFF"))).ReadAll()
 		if err != nil || len(rows) < 2 {
@@ -665,7 +671,7 @@ func testShare(t *testing.T, databaseURL string) {
 	newer.Set("notes", "Q4 plan, revised")
 	saveQuote(t, rep, "/quotes/"+id, newer)
 	if _, body, _ := customer.Get(link); !strings.Contains(body, `data-testid="newer-version"`) ||
-		!strings.Contains(body, "A newer version of this quote exists. This page shows version 1: ask your sales rep for a link to the latest one.") {
+		!strings.Contains(body, "A newer version of this quote exists. This page shows version 1, which can still be ordered: ask your sales rep for a link to the latest one.") {
 		t.Error("a link to an older version must say a newer one exists")
 	}
 

@@ -410,6 +410,9 @@ func testDesk(t *testing.T, databaseURL string) {
 		t.Fatalf("confirm: %d", code)
 	}
 	_, body, _ = rep.Get("/desk/orders/" + ids[0])
+	if strings.Contains(body, "<td> → ") {
+		t.Error("the history's first row has no status to come from: it names the status the order was placed in")
+	}
 	for _, want := range []string{`data-testid="order-status">Confirmed`, "payment received", "Submitted → Confirmed", "rep@example.com",
 		"The terms accepted", "192 hours after your account becomes overdue"} {
 		if !strings.Contains(body, want) {
