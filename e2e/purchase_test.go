@@ -305,6 +305,9 @@ func TestABuyerReplacesTheOrdersPrivateLink(t *testing.T) {
 	}
 	click(t, button(page, "Make a new link"), "Make a new link")
 	wantVisible(t, page.GetByTestId("relinked"), "the note that the link is new")
+	if err := expect.Locator(page.GetByTestId("relinked")).ToBeFocused(); err != nil {
+		t.Errorf("the note that the link is new must take the focus, to be read out: %v", err)
+	}
 	fresh, err := page.GetByTestId("private-link").GetAttribute("href")
 	if err != nil || fresh == old || !strings.HasPrefix(fresh, "/orders/") {
 		t.Fatalf("the new link %q (%v); the old was %q", fresh, err, old)

@@ -65,6 +65,9 @@ func TestRepSharesAQuoteAndTheCustomerOrdersIt(t *testing.T) {
 	}
 	click(t, button(rep, "Save version"), "Save version")
 	wantVisible(t, rep.GetByTestId("saved"), "saved as version 1")
+	if err := expect.Locator(rep.GetByTestId("saved")).ToBeFocused(); err != nil {
+		t.Errorf("the saved notice must take the focus, to be read out: %v", err)
+	}
 	click(t, button(rep, "Create a share link of version 1"), "Create a share link")
 	link, err := rep.GetByTestId("share-link").First().GetAttribute("href")
 	if err != nil || link == "" {

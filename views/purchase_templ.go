@@ -1056,7 +1056,7 @@ func OrderPage(v OrderView) templ.Component {
 					}
 				}
 				if v.Relinked {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 93, "<div class=\"alert\" role=\"status\" data-testid=\"relinked\">This is the order's new private link: the old one no longer opens it.</div>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 93, "<div class=\"alert\" role=\"status\" data-testid=\"relinked\" tabindex=\"-1\" autofocus>This is the order's new private link: the old one no longer opens it.</div>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
