@@ -136,7 +136,7 @@ func (h *Handlers) PostQuote(w http.ResponseWriter, r *http.Request) {
 		lines = slices.Insert(lines, n+1, c)
 	}
 	v := h.builder(r, id, version, m, lines)
-	v.After, v.Draft, v.Unsaved, v.Posted = after, draft, true, true // what the form sent, not what was saved
+	v.After, v.Draft, v.Unsaved = after, draft, true // what the form sent, not what was saved
 	// The page comes back with the focus where the action left the reader: on the
 	// line it added, or the one that took the removed line's place.
 	focus := -1

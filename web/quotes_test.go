@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"html"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -424,8 +425,8 @@ func TestSharedQuoteSaysTheOrderLeavesOldBillingOut(t *testing.T) {
 	// The two KMS lines of builderForm cost 18.18 a month; each old-billing line 40.30.
 	ordered := `at today's prices <span data-testid="ordered-monthly">18.18 USD</span> a month and <span data-testid="ordered-upfront">0.00 USD</span> up front.`
 	for legacyLines, want := range map[int]string{
-		1: "The old-billing line is for comparison only and is never ordered: an order of this quote holds its other lines, ",
-		2: "The 2 old-billing lines are for comparison only and are never ordered: an order of this quote holds its other lines, ",
+		1: "The quote's old-billing line is for comparison only, never ordered: an order of this quote holds its other lines, ",
+		2: "The quote's 2 old-billing lines are for comparison only, never ordered: an order of this quote holds its other lines, ",
 	} {
 		form := builderForm(fmt.Sprintf("Acme with %d old-billing lines", legacyLines))
 		for i := range legacyLines {
@@ -447,7 +448,7 @@ func TestSharedQuoteSaysTheOrderLeavesOldBillingOut(t *testing.T) {
 			t.Error("the print view says whom it is for, their account, who prepared it and when")
 		}
 		for page, body := range map[string]string{"shared quote": shared, "rep's view": version, "print view": print} {
-			if !strings.Contains(body, want) || !strings.Contains(body, ordered) {
+			if !strings.Contains(html.UnescapeString(body), want) || !strings.Contains(body, ordered) {
 				t.Errorf("%d old-billing lines: the %s must say %q and %q", legacyLines, page, want, ordered)
 			}
 		}
@@ -455,8 +456,9 @@ func TestSharedQuoteSaysTheOrderLeavesOldBillingOut(t *testing.T) {
 			t.Errorf("%d old-billing lines: the rest can be ordered, on the terms", legacyLines)
 		}
 		// The review says why its total is not the quote's.
-		if _, review, _ := testserver.NewClient(t, srv.URL).Get(m[1] + "/purchase"); !strings.Contains(review, `data-testid="review-leaves-out"`) ||
-			!strings.Contains(review, "not part of this order, so its total is the other lines'.") ||
+		_, review, _ := testserver.NewClient(t, srv.URL).Get(m[1] + "/purchase")
+		if review = html.UnescapeString(review); !strings.Contains(review, `data-testid="review-leaves-out"`) ||
+			!strings.Contains(review, "for comparison only, not part of this order: its total is the other lines'.") ||
 			(legacyLines == 2) != strings.Contains(review, "The quote's 2 old-billing lines") {
 			t.Errorf("%d old-billing lines: the review must say the order leaves them out", legacyLines)
 		}
