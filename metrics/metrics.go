@@ -1,6 +1,6 @@
 // Package metrics is what the console tells Prometheus: requests by route and status
-// class, quotes computed, orders placed and refused by product, the database pools,
-// and which build and price book are running.
+// class, the answer cache's hits and misses, quotes computed, orders placed and refused
+// by product, the database pools, and which build and price book are running.
 //
 // Every series is registered on a registry the caller builds and passes in (never the
 // package-global one), so that two consoles in one test process never share counts,
@@ -35,6 +35,7 @@ type Metrics struct {
 	quotes   *prometheus.CounterVec
 	orders   *prometheus.CounterVec
 	failures *prometheus.CounterVec
+	answers  *prometheus.CounterVec
 }
 
 // New registers the console's series, and the Go runtime's and the process's, on reg.
@@ -52,7 +53,7 @@ func New(reg *prometheus.Registry, b Build) *Metrics {
 		}, []string{"method", "route", "code"}),
 		quotes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "console_quotes_computed_total",
-			Help: "Quotes priced, by where they were asked for (api, estimator, builder, purchase, share) and whether the request was valid (ok, invalid).",
+			Help: "Quotes priced (an answer served from the answer cache prices none), by where they were asked for (api, estimator, builder, purchase, share) and whether the request was valid (ok, invalid).",
 		}, []string{"source", "result"}),
 		orders: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "console_orders_placed_total",
@@ -62,8 +63,12 @@ func New(reg *prometheus.Registry, b Build) *Metrics {
 			Name: "console_order_failures_total",
 			Help: "Order placements that did not record an order, by product and reason: invalid (the form needs the buyer's attention), conflict (the form was used by another browser), unavailable (the database did not answer), error (anything else).",
 		}, []string{"product", "reason"}),
+		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "console_answer_cache_total",
+			Help: "Requests the answer cache could serve (the estimators and the quote API), by result: hit (served from the cache; no quote was computed for it), miss (made, and kept when it can be).",
+		}, []string{"result"}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.quotes, m.orders, m.failures,
+	reg.MustRegister(m.requests, m.latency, m.quotes, m.orders, m.failures, m.answers,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		buildInfo{b: b, desc: prometheus.NewDesc("console_build_info",
@@ -118,6 +123,18 @@ func (m *Metrics) QuoteComputed(source string, ok bool) {
 		result = "invalid"
 	}
 	m.quotes.WithLabelValues(source, result).Inc()
+}
+
+// AnswerCache records a request the answer cache served (hit) or passed on (miss).
+func (m *Metrics) AnswerCache(hit bool) {
+	if m == nil {
+		return
+	}
+	result := "miss"
+	if hit {
+		result = "hit"
+	}
+	m.answers.WithLabelValues(result).Inc()
 }
 
 // OrderPlaced records an order recorded for product.

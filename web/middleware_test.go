@@ -218,6 +218,18 @@ type countingRecorder struct {
 	mu       sync.Mutex
 	answered map[string]int // route → requests answered
 	aborted  map[string]int // route → requests cut off
+	hits     int            // answers served from the answer cache
+	misses   int
+}
+
+func (c *countingRecorder) AnswerCache(hit bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if hit {
+		c.hits++
+	} else {
+		c.misses++
+	}
 }
 
 func (c *countingRecorder) Request(_, route string, _ int, _ time.Duration) {

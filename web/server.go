@@ -25,13 +25,18 @@ type Deps struct {
 	Sessions     *scs.SessionManager // browser sessions of the purchase pages
 	MaxBodyBytes int64               // 0 means DefaultMaxBodyBytes
 	Metrics      RequestRecorder     // nil records nothing
+	// AnswerCacheBytes bounds the memory of the answer cache (answer_cache.go); 0
+	// keeps no answers.
+	AnswerCacheBytes int64
 }
 
 // RequestRecorder counts answered requests by route pattern (*metrics.Metrics), and
-// apart from them the answers that were cut off.
+// apart from them the answers that were cut off, and the answer cache's hits and
+// misses.
 type RequestRecorder interface {
 	Request(method, route string, status int, took time.Duration)
 	RequestAborted(method, route string, took time.Duration)
+	AnswerCache(hit bool)
 }
 
 // Server is the console's http.Handler: the router behind the middleware.
@@ -42,13 +47,14 @@ type Server struct {
 	sessions *scs.SessionManager
 	maxBody  int64
 	metrics  RequestRecorder
+	answers  *answerCache // nil: none
 	router   *chi.Mux
 }
 
 // NewServer builds the router from d.
 func NewServer(d Deps) *Server {
 	s := &Server{log: d.Logger, h: d.Handlers, assets: d.Assets, sessions: d.Sessions, maxBody: d.MaxBodyBytes,
-		metrics: d.Metrics}
+		metrics: d.Metrics, answers: newAnswerCache(d.AnswerCacheBytes)}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -26,6 +26,7 @@ type config struct {
 	watchBook   bool   // reload the price book file when it changes, not only on SIGHUP
 	proxies     clientip.Proxies
 	gobSessions bool // write sessions as consoles before the session codec read them
+	answerCache int  // MiB of answers kept for the next identical request; 0: none
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -57,6 +58,7 @@ Flags of the server:
 	fs.BoolVar(&cfg.watchBook, "watch-price-book", false, "reload the -price-book file when it changes, as well as on SIGHUP (env WATCH_PRICE_BOOK)")
 	fs.Var((*proxiesFlag)(&cfg.proxies), "trusted-proxies", "addresses or CIDR ranges of the load balancers in front, comma-separated; the client address their X-Forwarded-For gives is what the sign-in throttle counts by (env TRUSTED_PROXIES)")
 	fs.BoolVar(&cfg.secure, "secure-cookies", false, "mark cookies Secure, when the console is served over HTTPS (env SECURE_COOKIES)")
+	fs.IntVar(&cfg.answerCache, "answer-cache", defaultAnswerCacheMiB, "MiB of memory for answers of the estimators and the quote API kept for the next identical request; 0 keeps none (env ANSWER_CACHE_MB)")
 	fs.BoolVar(&cfg.gobSessions, "gob-sessions", false, "write sessions in the form consoles before 2026-11-26 read, while such a console shares the database (env GOB_SESSIONS)")
 
 	if err := fs.Parse(args); err != nil {
@@ -83,6 +85,7 @@ Flags of the server:
 		{"watch-price-book", "WATCH_PRICE_BOOK"},
 		{"trusted-proxies", "TRUSTED_PROXIES"},
 		{"gob-sessions", "GOB_SESSIONS"},
+		{"answer-cache", "ANSWER_CACHE_MB"},
 	} {
 		if v := getenv(fe.env); v != "" && !given[fe.flag] {
 			if err := fs.Set(fe.flag, v); err != nil {
@@ -95,12 +98,22 @@ Flags of the server:
 	if cfg.metricsAddr == "off" {
 		cfg.metricsAddr = ""
 	}
+	if cfg.answerCache < 0 || cfg.answerCache > maxAnswerCacheMiB {
+		return config{}, fmt.Errorf("-answer-cache must be from 0 to %d (MiB), not %d", maxAnswerCacheMiB, cfg.answerCache)
+	}
 	if cfg.pprof && cfg.metricsAddr == "" {
 		// The profiles go on the private listener or nowhere: never the public one.
 		return config{}, errors.New("-pprof needs the -metrics-addr listener, which is off")
 	}
 	return cfg, nil
 }
+
+// defaultAnswerCacheMiB holds a few thousand answers (2 to 15 kB each, gzipped or
+// not): the estimates a busy day's visitors ask for most.
+const defaultAnswerCacheMiB = 16
+
+// maxAnswerCacheMiB: more than this is a typo (a size in bytes, say), not a plan.
+const maxAnswerCacheMiB = 64 << 10
 
 func (c config) storeKind() string {
 	if c.databaseURL != "" {

@@ -21,6 +21,7 @@ func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 		"PPROF":           "true",
 		"TRUSTED_PROXIES": "10.0.0.0/8",
 		"GOB_SESSIONS":    "true",
+		"ANSWER_CACHE_MB": "4",
 	}
 	envProxies, _ := clientip.Parse("10.0.0.0/8")
 	flagProxies, _ := clientip.Parse("192.0.2.7, 2001:db8::/32")
@@ -32,20 +33,21 @@ func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 	}{
 		{
 			name: "defaults",
-			want: config{addr: "127.0.0.1:8080", dataDir: "./data", logLevel: slog.LevelInfo, metricsAddr: "127.0.0.1:9464"},
+			want: config{addr: "127.0.0.1:8080", dataDir: "./data", logLevel: slog.LevelInfo, metricsAddr: "127.0.0.1:9464",
+				answerCache: defaultAnswerCacheMiB},
 		},
 		{
 			name: "environment over defaults",
 			env:  fullEnv,
 			want: config{addr: "0.0.0.0:9000", dataDir: "/var/lib/console", databaseURL: "postgres://env",
 				priceBook: "/env/prices.json", logLevel: slog.LevelDebug, metricsAddr: "127.0.0.1:9999", pprof: true,
-				proxies: envProxies, gobSessions: true},
+				proxies: envProxies, gobSessions: true, answerCache: 4},
 		},
 		{
 			name: "flags over environment",
 			args: []string{"-addr", ":1", "-data", "/d", "-database-url", "postgres://flag",
 				"-price-book", "/flag.json", "-log-level", "ERROR", "-metrics-addr", "", "-pprof=false", "-watch-price-book",
-				"-trusted-proxies", "192.0.2.7, 2001:db8::/32", "-gob-sessions=false"},
+				"-trusted-proxies", "192.0.2.7, 2001:db8::/32", "-gob-sessions=false", "-answer-cache", "0"},
 			env: fullEnv,
 			want: config{addr: ":1", dataDir: "/d", databaseURL: "postgres://flag",
 				priceBook: "/flag.json", logLevel: slog.LevelError, watchBook: true, proxies: flagProxies},
@@ -53,14 +55,14 @@ func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 		{
 			name: "metrics off from the environment",
 			env:  map[string]string{"METRICS_ADDR": "off"},
-			want: config{addr: "127.0.0.1:8080", dataDir: "./data", logLevel: slog.LevelInfo},
+			want: config{addr: "127.0.0.1:8080", dataDir: "./data", logLevel: slog.LevelInfo, answerCache: defaultAnswerCacheMiB},
 		},
 		{
 			name: "metrics off by flag",
 			args: []string{"-metrics-addr", "off", "-pprof=false"},
 			env:  fullEnv,
 			want: config{addr: "0.0.0.0:9000", dataDir: "/var/lib/console", databaseURL: "postgres://env",
-				priceBook: "/env/prices.json", logLevel: slog.LevelDebug, proxies: envProxies, gobSessions: true},
+				priceBook: "/env/prices.json", logLevel: slog.LevelDebug, proxies: envProxies, gobSessions: true, answerCache: 4},
 		},
 		{
 			name: "one flag, the rest from the environment",
@@ -68,7 +70,7 @@ func TestFlagWinsOverEnvironmentWhichWinsOverDefault(t *testing.T) {
 			env:  fullEnv,
 			want: config{addr: "0.0.0.0:9000", dataDir: "/var/lib/console", databaseURL: "postgres://env",
 				priceBook: "/env/prices.json", logLevel: slog.LevelWarn, metricsAddr: "127.0.0.1:9999", pprof: true,
-				proxies: envProxies, gobSessions: true},
+				proxies: envProxies, gobSessions: true, answerCache: 4},
 		},
 	}
 	for _, tt := range tests {
@@ -103,6 +105,9 @@ func TestConfigRejectsBadInput(t *testing.T) {
 			map[string]string{"PPROF": "1", "METRICS_ADDR": "off"}, "-pprof needs the -metrics-addr"},
 		{"a proxy that is not an address", []string{"-trusted-proxies", "lb.internal"}, nil, `trusted proxy "lb.internal"`},
 		{"a proxy range with host bits", nil, map[string]string{"TRUSTED_PROXIES": "10.1.2.3/8"}, "TRUSTED_PROXIES"},
+		{"a negative answer cache", []string{"-answer-cache", "-1"}, nil, "-answer-cache must be from 0"},
+		{"an answer cache in bytes", nil, map[string]string{"ANSWER_CACHE_MB": "16777216"}, "-answer-cache must be from 0"},
+		{"an answer cache that is not a number", nil, map[string]string{"ANSWER_CACHE_MB": "16M"}, "ANSWER_CACHE_MB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

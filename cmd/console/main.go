@@ -126,7 +126,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	})
 	deps.Sessions = sessions
 	h = handlers.New(deps)
-	srv := web.NewServer(web.Deps{Logger: log, Handlers: h, Assets: assets, Sessions: sessions, Metrics: met})
+	srv := web.NewServer(web.Deps{Logger: log, Handlers: h, Assets: assets, Sessions: sessions, Metrics: met,
+		AnswerCacheBytes: int64(cfg.answerCache) << 20})
 
 	// Listen before logging, so the log shows the real port when -addr asks for :0.
 	ln, err := net.Listen("tcp", cfg.addr)
@@ -152,7 +153,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		"price_book", cfg.priceBookSource(),
 		"price_book_version", book.Version,
 		"log_level", cfg.logLevel.String(),
-		"trusted_proxies", cfg.proxies.String())
+		"trusted_proxies", cfg.proxies.String(),
+		"answer_cache_mib", cfg.answerCache)
 	rl := reloader{log: log, path: cfg.priceBook, set: h.SetBook}
 	go rl.onHangup(ctx)
 	if cfg.watchBook {
