@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -61,5 +62,32 @@ func TestRunLoadEndsWhenTheWorkRunsOut(t *testing.T) {
 	}
 	if s.Requests != 50 || s.Elapsed > 5*time.Second || s.Note == "" {
 		t.Errorf("want the 50 requests, a short window and a note: %+v", s)
+	}
+}
+
+// TestEachNewScenariosAskForANewValidEstimateEveryTime: no two requests of a varied
+// scenario are the same, and each is within the console's bounds.
+func TestEachNewScenariosAskForANewValidEstimateEveryTime(t *testing.T) {
+	seen := map[string]bool{}
+	for _, sc := range readScenarios {
+		if sc.vary == nil {
+			continue
+		}
+		for _, n := range []int64{1, 2, 899_999, 900_000, 900_001, 50_000_000} {
+			path, body := sc.vary(n, sc.path, sc.body)
+			if path+body == sc.path+sc.body || seen[sc.method+path+body] {
+				t.Errorf("%s: request %d is not new: %s %s", sc.name, n, path, body)
+			}
+			seen[sc.method+path+body] = true
+		}
+	}
+	if len(seen) != 3*6 {
+		t.Errorf("%d requests, want 18 from 3 varied scenarios", len(seen))
+	}
+	if path, _ := newCredentials(50_000_000, "/ssm?"+estimate, ""); !strings.Contains(path, "credentials=501000&qps_units=56&") {
+		t.Errorf("request 50,000,000: %s", path)
+	}
+	if _, body := newCalls(7, "", quoteBody); !strings.Contains(body, `"api_calls": 125007,`) {
+		t.Errorf("request 7: %s", body)
 	}
 }

@@ -1,6 +1,8 @@
 // Command loadgen measures the console over loopback HTTP, against the real binary:
-// the quote API, the live fragment, the estimator page and order placement (SQLite,
-// and PostgreSQL when a database URL is given), each for a fixed time with a fixed
+// the quote API, the live fragment and the estimator page (each for one estimate asked
+// for again and again, which the console's answer cache serves, and for a new
+// estimate every time, which it cannot), and order placement (SQLite, and PostgreSQL
+// when a database URL is given), each for a fixed time with a fixed
 // number of connections, and a bare chi handler that writes "ok" in a process of its
 // own, whose req/s is the ceiling every other figure is divided by. The ratios hold
 // across machines where the raw figures do not. A soak of mixed load watches the
@@ -78,7 +80,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.BoolVar(&quick, "quick", false, "2 s per scenario after 0.5 s of warm-up, and no soak unless -soak is given")
 	fs.StringVar(&c.databaseURL, "database-url", "", "PostgreSQL server for the order scenario on PostgreSQL, in a scratch database (default $TEST_DATABASE_URL; none: skipped)")
 	fs.IntVar(&c.pgPool, "pg-pool", 0, "pool_max_conns of the console on PostgreSQL (0: the console's default)")
-	fs.StringVar(&only, "run", "", "regular expression: run only the scenarios it matches (\"quote API\", \"live fragment\", \"estimator page\", \"orders SQLite\", \"orders PostgreSQL\"); the bare handler always runs")
+	fs.StringVar(&only, "run", "", "regular expression: run only the scenarios it matches (\"quote API\", \"live fragment\", \"estimator page\", each of them also \", each new\", \"orders SQLite\", \"orders PostgreSQL\"); the bare handler always runs")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary directory (console logs and SQLite database)")
 	if err := fs.Parse(args); err != nil {
 		return c, err

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,7 +28,8 @@ const quoteBody = `{"items": [
 // The targets of the issue, as ratios to the bare handler in the same run.
 const p99Target = 20 * time.Millisecond
 
-// readScenario is a request the load repeats: no session, nothing written.
+// readScenario is a request the load repeats, or one a new request each time: no
+// session, nothing written.
 type readScenario struct {
 	name   string
 	target Target
@@ -34,6 +37,11 @@ type readScenario struct {
 	path   string
 	body   string // JSON, for a POST
 	expect string // the uncompressed answer contains this (checked once, before the load)
+	// vary, when set, makes the nth request of the scenario (over all its workers)
+	// from path and body, so that no two ask for the same answer: the console's
+	// answer cache (web/answer_cache.go) never has it, and keeps the new one.
+	vary func(n int64, path, body string) (string, string)
+	seq  *atomic.Int64
 }
 
 var bareScenario = readScenario{name: "bare chi \"ok\"", method: http.MethodGet, path: "/", expect: "ok"}
@@ -48,21 +56,50 @@ var readScenarios = []readScenario{
 		method: http.MethodGet, path: "/ssm/quote?" + estimate, expect: "Secrets Manager"},
 	{name: "estimator page", target: Target{MinRatio: 0.3, MaxP99: p99Target},
 		method: http.MethodGet, path: "/ssm?" + estimate, expect: "</html>"},
+	// The same three with another estimate in every request: the cost of a request
+	// the console has not answered before.
+	{name: "quote API, each new", target: Target{MinRatio: 0.5, MaxP99: p99Target},
+		method: http.MethodPost, path: "/api/v1/quotes", body: quoteBody, expect: `"totals"`,
+		vary: newCalls, seq: new(atomic.Int64)},
+	{name: "live fragment, each new", target: Target{MinRatio: 0.4, MaxP99: p99Target},
+		method: http.MethodGet, path: "/ssm/quote?" + estimate, expect: "Secrets Manager",
+		vary: newCredentials, seq: new(atomic.Int64)},
+	{name: "estimator page, each new", target: Target{MinRatio: 0.3, MaxP99: p99Target},
+		method: http.MethodGet, path: "/ssm?" + estimate, expect: "</html>",
+		vary: newCredentials, seq: new(atomic.Int64)},
+}
+
+// newCalls asks for 125,000 + n KMS API calls in the quote API's request.
+func newCalls(n int64, path, body string) (string, string) {
+	return path, strings.Replace(body, `"api_calls": 125000`, `"api_calls": `+strconv.FormatInt(125000+n, 10), 1)
+}
+
+// newCredentials asks for another credential count and, every 900,000 requests,
+// another number of QPS units (both within the console's bounds for a good while).
+func newCredentials(n int64, path, body string) (string, string) {
+	credentials := strconv.FormatInt(1000+n%900_000, 10)
+	units := strconv.FormatInt(1+n/900_000, 10)
+	path = strings.Replace(path, "credentials=2500&qps_units=2", "credentials="+credentials+"&qps_units="+units, 1)
+	return path, body
 }
 
 // ordersTarget: durable orders a second, on each database.
 var ordersTarget = Target{MinRPS: 1000}
 
 func (sc readScenario) request(ctx context.Context, base string) (*http.Request, error) {
-	var body io.Reader
-	if sc.body != "" {
-		body = strings.NewReader(sc.body)
+	path, text := sc.path, sc.body
+	if sc.vary != nil {
+		path, text = sc.vary(sc.seq.Add(1), path, text)
 	}
-	req, err := http.NewRequestWithContext(ctx, sc.method, base+sc.path, body)
+	var body io.Reader
+	if text != "" {
+		body = strings.NewReader(text)
+	}
+	req, err := http.NewRequestWithContext(ctx, sc.method, base+path, body)
 	if err != nil {
 		return nil, err
 	}
-	if sc.body != "" {
+	if text != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	return req, nil
