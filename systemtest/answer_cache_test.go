@@ -29,16 +29,19 @@ func kmsQuote(t *testing.T, srv *testserver.Server) string {
 	return string(body)
 }
 
-func cacheCounts(t *testing.T, srv *testserver.Server) (hits, misses float64) {
+// cacheCounts reads the answer cache's hits and misses, and the quotes the API
+// priced, from the real binary's metrics.
+func cacheCounts(t *testing.T, srv *testserver.Server) (hits, misses, priced float64) {
 	t.Helper()
 	text := scrapeMetrics(t, srv)
 	hits, _ = metricValue(text, `console_answer_cache_total{result="hit"}`)
 	misses, _ = metricValue(text, `console_answer_cache_total{result="miss"}`)
-	return hits, misses
+	priced, _ = metricValue(text, `console_quotes_computed_total{result="ok",source="api"}`)
+	return hits, misses, priced
 }
 
-// TestTheAnswerCacheServesRepeatsAndFollowsAReload: on the real binary, a repeated
-// quote is served from the cache, until a price book reload changes a price (under
+// TestTheAnswerCacheServesRepeatsAndFollowsAReload: on the real binary, a quote asked
+// for a third time is served from the cache (the second's answer was kept), until a price book reload changes a price (under
 // the same version name): the next quote has the new price.
 func TestTheAnswerCacheServesRepeatsAndFollowsAReload(t *testing.T) {
 	original, err := os.ReadFile("../pricing/pricebook.json")
@@ -52,11 +55,12 @@ func TestTheAnswerCacheServesRepeatsAndFollowsAReload(t *testing.T) {
 	srv := testserver.Start(t, consoleBin, testserver.Args("-price-book", path))
 
 	first := kmsQuote(t, srv)
+	kmsQuote(t, srv)
 	if again := kmsQuote(t, srv); again != first {
 		t.Fatalf("the same request answered differently:\n%s\n%s", first, again)
 	}
-	if hits, misses := cacheCounts(t, srv); hits != 1 || misses != 1 {
-		t.Fatalf("hits %v, misses %v; want 1 and 1", hits, misses)
+	if hits, misses, priced := cacheCounts(t, srv); hits != 1 || misses != 2 || priced != 2 {
+		t.Fatalf("hits %v, misses %v, quotes priced %v; want 1, 2 and 2", hits, misses, priced)
 	}
 
 	changed := strings.Replace(string(original), `"customer_key_per_day": "0.06"`, `"customer_key_per_day": "0.07"`, 1)
@@ -78,18 +82,19 @@ func TestTheAnswerCacheServesRepeatsAndFollowsAReload(t *testing.T) {
 	if !strings.Contains(first, `"18.00"`) || !strings.Contains(after, `"21.00"`) {
 		t.Errorf("before the reload:\n%s\nafter:\n%s", first, after)
 	}
-	if hits, misses := cacheCounts(t, srv); hits != 1 || misses != 2 {
-		t.Errorf("hits %v, misses %v after the reload; want 1 and 2", hits, misses)
+	if hits, misses, priced := cacheCounts(t, srv); hits != 1 || misses != 3 || priced != 3 {
+		t.Errorf("hits %v, misses %v, quotes priced %v after the reload; want 1, 3 and 3", hits, misses, priced)
 	}
 }
 
 // TestNoAnswerCacheWhenItIsOff: ANSWER_CACHE_MB=0 makes every answer again.
 func TestNoAnswerCacheWhenItIsOff(t *testing.T) {
 	srv := testserver.Start(t, consoleBin, testserver.Env("ANSWER_CACHE_MB=0"))
-	kmsQuote(t, srv)
-	kmsQuote(t, srv)
-	if hits, _ := cacheCounts(t, srv); hits != 0 {
-		t.Errorf("%v answers served from a cache that is off", hits)
+	for range 3 {
+		kmsQuote(t, srv)
+	}
+	if hits, misses, priced := cacheCounts(t, srv); hits != 0 || misses != 0 || priced != 3 {
+		t.Errorf("with the cache off: hits %v, misses %v, quotes priced %v; want 0, 0 and 3", hits, misses, priced)
 	}
 	if !strings.Contains(srv.Logs(), `"answer_cache_mib":0`) {
 		t.Error("the start line does not say the cache is off")

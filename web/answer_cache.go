@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"container/list"
+	"hash/maphash"
 	"io"
 	"net/http"
 	"slices"
@@ -24,8 +25,9 @@ import (
 // the last answers are kept, whole and compressed as they were sent, in memory bounded
 // in bytes, the least recently used going first.
 //
-// Kept: a 200 that sets no cookie, is written whole with its Content-Length and is
-// not flushed, from a GET of one of the routes cacheable names or a POST to the quote
+// Kept: the answer to a request asked for before (an estimate asked for once only, as
+// most typed ones are, costs a hash and no copy), if it is a 200 that sets no cookie,
+// is written whole with its Content-Length and is not flushed, from a GET of one of the routes cacheable names or a POST to the quote
 // API of at most maxKeyedBody bytes. Its key is everything such an answer depends
 // on: the method, the path and the raw query, whether the client takes gzip, and for
 // a POST its Content-Type and body. It is served only while the price book it was made
@@ -63,6 +65,11 @@ type answerCache struct {
 	byKey map[string]*list.Element // of *keptAnswer
 	order list.List                // front: the most recently used
 	size  int
+	// seen holds the hashes of keys asked for once and not kept: the second request
+	// for one is kept. It is emptied when it reaches maxSeen.
+	seen    map[uint64]struct{}
+	maxSeen int
+	seed    maphash.Seed
 }
 
 // newAnswerCache keeps up to maxBytes of answers; nil (no cache) when maxBytes is 0
@@ -71,8 +78,10 @@ func newAnswerCache(maxBytes int64) *answerCache {
 	if maxBytes <= 0 {
 		return nil
 	}
-	c := &answerCache{max: int(min(maxBytes, 1<<40)), byKey: map[string]*list.Element{}}
+	c := &answerCache{max: int(min(maxBytes, 1<<40)), byKey: map[string]*list.Element{},
+		seen: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
 	c.maxEntry = max(c.max/16, 1)
+	c.maxSeen = max(c.max/1024, 1024) // a 16th of the bytes, roughly, at about 60 bytes each
 	return c
 }
 
@@ -88,21 +97,31 @@ type keptAnswer struct {
 
 func (a *keptAnswer) cost() int { return len(a.key) + len(a.body) + keptOverhead }
 
-// get returns the answer kept under key if it was made with book.
-func (c *answerCache) get(key string, book *pricing.Book) *keptAnswer {
+// lookup returns the answer kept under key if it was made with book; otherwise
+// whether the answer about to be made is to be kept: when key was asked for before
+// (it is noted now if not), or its answer was kept under another price book.
+func (c *answerCache) lookup(key string, book *pricing.Book) (a *keptAnswer, keep bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	el, ok := c.byKey[key]
-	if !ok {
-		return nil
-	}
-	a := el.Value.(*keptAnswer)
-	if a.book != book {
+	if el, ok := c.byKey[key]; ok {
+		a = el.Value.(*keptAnswer)
+		if a.book == book {
+			c.order.MoveToFront(el)
+			return a, false
+		}
 		c.remove(el) // made with a price book no longer in force
-		return nil
+		return nil, true
 	}
-	c.order.MoveToFront(el)
-	return a
+	h := maphash.String(c.seed, key)
+	if _, ok := c.seen[h]; ok {
+		delete(c.seen, h)
+		return nil, true
+	}
+	if len(c.seen) >= c.maxSeen {
+		clear(c.seen)
+	}
+	c.seen[h] = struct{}{}
+	return nil, false
 }
 
 // put keeps a, dropping the least recently used answers to make room.
@@ -149,7 +168,9 @@ func (s *Server) keepAnswers(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !cacheable(r.Method, r.URL.Path) {
+		// A path with escapes (/%73sm) is routed by its raw form, which no route
+		// matches: it is answered as usual, never from the cache.
+		if !cacheable(r.Method, r.URL.Path) || r.URL.RawPath != "" {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -159,12 +180,17 @@ func (s *Server) keepAnswers(next http.Handler) http.Handler {
 			return
 		}
 		book := s.h.Book() // before the handler: an answer is never kept under a newer book than its own
-		if a := s.answers.get(key, book); a != nil {
+		a, keep := s.answers.lookup(key, book)
+		if a != nil {
 			s.recordCache(true)
 			a.serve(w, r)
 			return
 		}
 		s.recordCache(false)
+		if !keep {
+			next.ServeHTTP(w, r)
+			return
+		}
 		rec := &answerRecorder{ResponseWriter: w, before: w.Header().Clone()}
 		next.ServeHTTP(rec, r)
 		if a := rec.answer(r); a != nil {
@@ -182,11 +208,17 @@ func (s *Server) recordCache(hit bool) {
 
 // answerKey is the key of r's answer; false when it is not to be kept: a POST whose
 // body is longer than maxKeyedBody or could not be read. A POST's body is read
-// whole here, and r.Body set to give the same bytes (and the same error) again.
+// whole here, and r.Body set to give the same bytes (and the same error) again. A
+// body declared longer is not read at all: the body limit still refuses one over
+// it before a byte is read (and before a client waiting on Expect: 100-continue
+// is told to send it).
 func answerKey(r *http.Request) (string, bool) {
 	var body []byte
 	ctype := ""
 	if r.Method == http.MethodPost {
+		if r.ContentLength > maxKeyedBody {
+			return "", false
+		}
 		var err error
 		body, err = io.ReadAll(io.LimitReader(r.Body, maxKeyedBody+1))
 		rest := r.Body

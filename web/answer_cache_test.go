@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -56,6 +57,12 @@ func cachedServer(t *testing.T, book *pricing.Book, maxBytes int64) (*Server, *c
 	return s, counts, quotes
 }
 
+// get returns the answer kept under key if it was made with book.
+func (c *answerCache) get(key string, book *pricing.Book) *keptAnswer {
+	a, _ := c.lookup(key, book)
+	return a
+}
+
 // cacheRequest is one request of the routes whose answers are kept.
 type cacheRequest struct {
 	method, target, route, body string
@@ -63,7 +70,10 @@ type cacheRequest struct {
 }
 
 func (c cacheRequest) send(h http.Handler) (status int, header http.Header, body []byte) {
-	header = http.Header{}
+	return c.sendWith(h, http.Header{})
+}
+
+func (c cacheRequest) sendWith(h http.Handler, header http.Header) (int, http.Header, []byte) {
 	if c.gzip {
 		header.Set("Accept-Encoding", "gzip")
 	}
@@ -99,9 +109,10 @@ func withoutRequestID(h http.Header) http.Header {
 	return h
 }
 
-// TestAKeptAnswerIsTheAnswerMadeAgain: the second of two identical requests is served
-// from the cache, without pricing anything, with the status, headers and bytes a
-// console without the cache sends; and it is logged and counted under its route.
+// TestAKeptAnswerIsTheAnswerMadeAgain: the third of three identical requests (the
+// first is noted, the second's answer kept) is served from the cache, without
+// pricing anything, with the status, headers and bytes a console without the cache
+// sends; and it is logged and counted under its route.
 func TestAKeptAnswerIsTheAnswerMadeAgain(t *testing.T) {
 	plain, _ := newTestServer(t)
 	s, counts, quotes := cachedServer(t, nil, 16<<20)
@@ -115,12 +126,13 @@ func TestAKeptAnswerIsTheAnswerMadeAgain(t *testing.T) {
 			t.Fatalf("%s: gzipped = %v", name, got)
 		}
 		before := quotes.count()
-		c.send(s) // made and kept
-		if quotes.count() == before {
-			t.Fatalf("%s: the first request priced nothing", name)
+		c.send(s) // made, and noted
+		c.send(s) // made again, and kept
+		if quotes.count() < before+2 {
+			t.Fatalf("%s: the first two requests priced %d", name, quotes.count()-before)
 		}
 		before = quotes.count()
-		status, header, body := c.send(s)
+		status, header, body := c.sendWith(s, http.Header{"X-Request-Id": {"kept-answer-1234"}})
 		if quotes.count() != before {
 			t.Errorf("%s: the second request was priced again", name)
 		}
@@ -130,16 +142,16 @@ func TestAKeptAnswerIsTheAnswerMadeAgain(t *testing.T) {
 		if got, want := withoutRequestID(header), withoutRequestID(wantHeader); !equalHeaders(got, want) {
 			t.Errorf("%s: kept headers\n%v\nwant\n%v", name, got, want)
 		}
-		if header.Get("X-Request-Id") == "" {
-			t.Errorf("%s: a kept answer has no request ID of its own", name)
+		if got := header.Get("X-Request-Id"); got != "kept-answer-1234" {
+			t.Errorf("%s: a kept answer has request ID %q, not its own", name, got)
 		}
-		if counts.answered[c.route] != 2 {
-			t.Errorf("%s: %d answers counted under %q, want 2", name, counts.answered[c.route], c.route)
+		if counts.answered[c.route] != 3 {
+			t.Errorf("%s: %d answers counted under %q, want 3", name, counts.answered[c.route], c.route)
 		}
 		counts.answered[c.route] = 0
 	}
-	if n := len(cacheRequests()); counts.hits != n || counts.misses != n {
-		t.Errorf("hits %d, misses %d; want %d of each", counts.hits, counts.misses, n)
+	if n := len(cacheRequests()); counts.hits != n || counts.misses != 2*n {
+		t.Errorf("hits %d, misses %d; want %d and %d", counts.hits, counts.misses, n, 2*n)
 	}
 }
 
@@ -160,6 +172,7 @@ func equalHeaders(a, b http.Header) bool {
 func TestAKeptAnswerIsNotServedUnderAnotherPriceBook(t *testing.T) {
 	s, counts, _ := cachedServer(t, nil, 16<<20)
 	c := cacheRequest{"POST", "/api/v1/quotes", "/api/v1/quotes", cacheQuoteBody, false}
+	c.send(s)
 	_, _, first := c.send(s)
 	if _, _, again := c.send(s); !bytes.Equal(again, first) || counts.hits != 1 {
 		t.Fatalf("not kept: hits %d", counts.hits)
@@ -179,6 +192,8 @@ func TestAKeptAnswerIsNotServedUnderAnotherPriceBook(t *testing.T) {
 	if want := mustQuoteJSON(t, book, cacheQuoteBody); !bytes.Equal(after, want) {
 		t.Errorf("after the reload:\n%s\nwant\n%s", after, want)
 	}
+	// An answer kept under the old book was asked for before: the new one is kept at
+	// once.
 	if _, _, again := c.send(s); !bytes.Equal(again, after) || counts.hits != 2 {
 		t.Errorf("the new price book's answer is not kept: hits %d", counts.hits)
 	}
@@ -214,7 +229,7 @@ func TestRequestsThatDifferGetTheirOwnAnswers(t *testing.T) {
 		{"POST", "/api/v1/quotes", "application/json", "gzip", cacheQuoteBody},
 		{"POST", "/api/v1/quotes", "application/json", "", `{"items":[{"product":"kms","region":"nowhere"}]}`}, // 422
 	}
-	for round := range 2 {
+	for round := range 3 {
 		for _, rq := range requests {
 			header := http.Header{}
 			if rq.ctype != "" {
@@ -232,7 +247,8 @@ func TestRequestsThatDifferGetTheirOwnAnswers(t *testing.T) {
 			}
 		}
 	}
-	// Kept: the eight answers that were 200s; the 415 and the 422 are made each time.
+	// Kept: the eight answers that were 200s (in the second round; the third is served
+	// from the cache); the 415 and the 422 are made each time.
 	if counts.hits != 8 || s.answers.len() != 8 {
 		t.Errorf("hits %d, kept %d; want 8 and 8", counts.hits, s.answers.len())
 	}
@@ -243,7 +259,7 @@ func TestRequestsThatDifferGetTheirOwnAnswers(t *testing.T) {
 func TestALongQuoteRequestIsAnsweredWholeAndNotKept(t *testing.T) {
 	s, counts, _ := cachedServer(t, nil, 16<<20)
 	body := `{"items":[` + strings.Repeat(" ", maxKeyedBody) + cacheQuoteBody[len(`{"items":[`):]
-	for range 2 {
+	for range 3 {
 		w := do(s, "POST", "/api/v1/quotes", http.Header{"Content-Type": {"application/json"}}, strings.NewReader(body))
 		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"totals"`) {
 			t.Fatalf("%d: %s", w.Code, w.Body)
@@ -290,6 +306,7 @@ func TestOnlyWholeAnswersWithoutCookiesAreKept(t *testing.T) {
 		s, counts, _ := cachedServer(t, nil, 1<<20)
 		h := withTestRoutes(s, func(r chi.Router) { r.Get("/ssm", handler) })
 		first := get(h, "/ssm")
+		get(h, "/ssm") // kept, if it can be
 		second := get(h, "/ssm")
 		kept := name == "whole"
 		if got := counts.hits == 1; got != kept {
@@ -304,10 +321,66 @@ func TestOnlyWholeAnswersWithoutCookiesAreKept(t *testing.T) {
 	}
 }
 
+// TestAnEscapedPathIsNotServedFromTheCache: /%73sm is not the route /ssm (chi routes
+// the raw path), so it is a 404 even when /ssm's answer is kept.
+func TestAnEscapedPathIsNotServedFromTheCache(t *testing.T) {
+	s, counts, _ := cachedServer(t, nil, 16<<20)
+	get(s, "/ssm")
+	get(s, "/ssm")
+	if w := get(s, "/%73sm"); w.Code != http.StatusNotFound || counts.hits != 0 {
+		t.Errorf("/%%73sm: %d, hits %d", w.Code, counts.hits)
+	}
+}
+
+// TestABodyDeclaredOverTheLimitIsNotRead: the body limit refuses it before a byte
+// is read, as without the cache.
+func TestABodyDeclaredOverTheLimitIsNotRead(t *testing.T) {
+	s, _, _ := cachedServer(t, nil, 16<<20)
+	body := &countingReader{r: strings.NewReader(strings.Repeat(" ", 2<<20))}
+	r := httptest.NewRequest("POST", "/api/v1/quotes", body)
+	r.Header.Set("Content-Type", "application/json")
+	r.ContentLength = 2 << 20
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	if w.Code != http.StatusRequestEntityTooLarge || body.n != 0 {
+		t.Errorf("%d after reading %d bytes; want 413 after none", w.Code, body.n)
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// TestABodyThatFailsIsReadAsItFailed: an error while the cache reads the body is
+// the handler's too, and nothing is kept.
+func TestABodyThatFailsIsReadAsItFailed(t *testing.T) {
+	s, counts, _ := cachedServer(t, nil, 16<<20)
+	for range 3 {
+		r := httptest.NewRequest("POST", "/api/v1/quotes", io.MultiReader(strings.NewReader(`{"items":[`), errorReader{errors.New("connection reset by peer")}))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "could not be read") {
+			t.Errorf("%d %s", w.Code, w.Body)
+		}
+	}
+	if s.answers.len() != 0 || counts.hits+counts.misses != 0 {
+		t.Errorf("kept %d; hits %d, misses %d", s.answers.len(), counts.hits, counts.misses)
+	}
+}
+
 // TestHeadIsNotServedFromTheCache: HEAD is answered by the GET route (net/http sends
 // no body), and neither takes the other's answer.
 func TestHeadIsNotServedFromTheCache(t *testing.T) {
 	s, counts, _ := cachedServer(t, nil, 16<<20)
+	get(s, "/kms")
 	get(s, "/kms")
 	if w := do(s, http.MethodHead, "/kms", nil, nil); w.Code != http.StatusOK || counts.hits != 0 {
 		t.Errorf("HEAD: %d, hits %d", w.Code, counts.hits)
@@ -323,6 +396,7 @@ func TestTheCacheKeepsToItsBound(t *testing.T) {
 	s, counts, _ := cachedServer(t, nil, bound)
 	for i := range 200 {
 		get(s, fmt.Sprintf("/kms/quote?region=ap-guangzhou&customer_keys=%d", i))
+		get(s, fmt.Sprintf("/kms/quote?region=ap-guangzhou&customer_keys=%d", i))
 		if s.answers.bytes() > bound {
 			t.Fatalf("after %d answers the cache holds %d bytes, over %d", i+1, s.answers.bytes(), bound)
 		}
@@ -330,7 +404,7 @@ func TestTheCacheKeepsToItsBound(t *testing.T) {
 	if n := s.answers.len(); n < 10 || n > 100 {
 		t.Errorf("%d answers kept in %d bytes", n, bound)
 	}
-	if counts.hits != 0 || counts.misses != 200 {
+	if counts.hits != 0 || counts.misses != 400 {
 		t.Errorf("hits %d, misses %d", counts.hits, counts.misses)
 	}
 }
@@ -397,6 +471,7 @@ func TestAKeptAnswerServedToManyAtOnce(t *testing.T) {
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	c := cacheRequests()[1] // the live fragment
+	c.send(s)
 	_, _, want := c.send(s)
 	var wg sync.WaitGroup
 	for range 8 {
@@ -419,5 +494,24 @@ func TestAKeptAnswerServedToManyAtOnce(t *testing.T) {
 	wg.Wait()
 	if counts.hits < 190 {
 		t.Errorf("%d hits of 200", counts.hits)
+	}
+}
+
+// TestAnAnswerAskedForOnceIsNotKept: a request no one repeats costs the cache a hash,
+// not a copy; the notes of such requests are bounded.
+func TestAnAnswerAskedForOnceIsNotKept(t *testing.T) {
+	s, counts, _ := cachedServer(t, nil, 1<<20) // notes up to 1024 keys
+	for i := range 3000 {
+		get(s, fmt.Sprintf("/kms/quote?region=ap-guangzhou&customer_keys=%d", i))
+		if n := len(s.answers.seen); n > s.answers.maxSeen {
+			t.Fatalf("%d keys noted, over %d", n, s.answers.maxSeen)
+		}
+	}
+	if s.answers.len() != 0 || counts.misses != 3000 {
+		t.Errorf("kept %d, misses %d; want none kept of 3000", s.answers.len(), counts.misses)
+	}
+	get(s, "/kms/quote?region=ap-guangzhou&customer_keys=2999") // noted last: kept now
+	if s.answers.len() != 1 {
+		t.Errorf("kept %d after a repeat, want 1", s.answers.len())
 	}
 }

@@ -4,10 +4,14 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"kmsconsole/pricing"
 )
 
 func TestRunLoadStopsByItselfAndCountsOnlyTheWindow(t *testing.T) {
@@ -66,7 +70,8 @@ func TestRunLoadEndsWhenTheWorkRunsOut(t *testing.T) {
 }
 
 // TestEachNewScenariosAskForANewValidEstimateEveryTime: no two requests of a varied
-// scenario are the same, and each is within the console's bounds.
+// scenario are the same, and each is one the console prices (the price book
+// embedded in the binary).
 func TestEachNewScenariosAskForANewValidEstimateEveryTime(t *testing.T) {
 	seen := map[string]bool{}
 	for _, sc := range readScenarios {
@@ -79,6 +84,9 @@ func TestEachNewScenariosAskForANewValidEstimateEveryTime(t *testing.T) {
 				t.Errorf("%s: request %d is not new: %s %s", sc.name, n, path, body)
 			}
 			seen[sc.method+path+body] = true
+			if err := pricesWithoutProblems(path, body); err != nil {
+				t.Errorf("%s: request %d: %v", sc.name, n, err)
+			}
 		}
 	}
 	if len(seen) != 3*6 {
@@ -90,4 +98,30 @@ func TestEachNewScenariosAskForANewValidEstimateEveryTime(t *testing.T) {
 	if _, body := newCalls(7, "", quoteBody); !strings.Contains(body, `"api_calls": 125007,`) {
 		t.Errorf("request 7: %s", body)
 	}
+}
+
+// pricesWithoutProblems prices a varied request's estimate: the quote API's body, or
+// the SSM estimator's query.
+func pricesWithoutProblems(path, body string) error {
+	book, err := pricing.EmbeddedBook()
+	if err != nil {
+		return err
+	}
+	req, err := pricing.DecodeRequest(strings.NewReader(body))
+	if body == "" {
+		u, perr := url.Parse(path)
+		if perr != nil {
+			return perr
+		}
+		q := u.Query()
+		credentials, _ := strconv.ParseInt(q.Get("credentials"), 10, 64)
+		units, _ := strconv.ParseInt(q.Get("qps_units"), 10, 64)
+		req, err = pricing.Request{Items: []pricing.Item{{Product: pricing.ProductSSM, Region: q.Get("region"),
+			Credentials: credentials, QPSUnits: units, Billing: q.Get("billing"), TermMonths: 12}}}, nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = pricing.Compute(book, req)
+	return err
 }

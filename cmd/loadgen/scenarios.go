@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -141,11 +142,23 @@ func (sc readScenario) check(ctx context.Context, c *http.Client, base string) e
 	return nil
 }
 
+// soakEstimates: in the soak, each "each new" scenario asks for one of this many
+// estimates at random, so that most are asked for again within seconds, as visitors
+// ask again for what others typed before. Their answers (about 20 MB of them, gzipped)
+// overflow the console's answer cache: it fills to its bound and turns over while
+// the soak watches the resident memory.
+const soakEstimates = 2_000
+
 // readWorkers are the workers of the read scenarios against the console, for the soak.
 func readWorkers(p *process, tr http.RoundTripper) []func(int) doFunc {
 	c := newClient(tr, nil)
 	var ws []func(int) doFunc
 	for _, sc := range readScenarios {
+		if vary := sc.vary; vary != nil {
+			sc.vary = func(_ int64, path, body string) (string, string) {
+				return vary(rand.Int64N(soakEstimates), path, body)
+			}
+		}
 		ws = append(ws, sc.worker(c, p.URL))
 	}
 	return ws

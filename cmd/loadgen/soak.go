@@ -85,8 +85,9 @@ func pct(v, of int64) float64 {
 // soak runs the mixed load on the console for d while sampling its resident memory
 // every second. One worker in eight buys (review page, then the order, a new session
 // every few orders); the others cycle through the read scenarios: the quote API, the
-// live fragment and the estimator page, each for the same estimate and for a new one
-// every time, so that the console's answer cache is full and turning over.
+// live fragment and the estimator page, each for the same estimate and for one of
+// soakEstimates at random, so that the console's answer cache is full and turning
+// over.
 func soak(ctx context.Context, p *process, tr *http.Transport, conns int, d time.Duration, l *ledger, series io.Writer) (Summary, []rssSample, error) {
 	reads := readWorkers(p, tr)
 	newWorker := func(i int) doFunc {
