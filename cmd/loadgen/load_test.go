@@ -125,3 +125,22 @@ func pricesWithoutProblems(path, body string) error {
 	_, err = pricing.Compute(book, req)
 	return err
 }
+
+// TestTheConsoleIsMeasuredWithTheCacheAskedFor: the console runs with its own default
+// unless -answer-cache says otherwise, whatever ANSWER_CACHE_MB the caller's shell has.
+func TestTheConsoleIsMeasuredWithTheCacheAskedFor(t *testing.T) {
+	none := func(string) string { return "" }
+	if c, err := parseFlags([]string{"-quick"}, none, nil); err != nil || c.consoleFlags() != nil {
+		t.Errorf("default: %v, %v", c.consoleFlags(), err)
+	}
+	if c, err := parseFlags([]string{"-quick", "-answer-cache", "0"}, none, nil); err != nil ||
+		strings.Join(c.consoleFlags(), " ") != "-answer-cache 0" {
+		t.Errorf("-answer-cache 0: %v, %v", c.consoleFlags(), err)
+	}
+	t.Setenv("ANSWER_CACHE_MB", "64")
+	for _, kv := range consoleEnv() {
+		if strings.HasPrefix(kv, "ANSWER_CACHE_MB=") {
+			t.Errorf("the console's environment has %s", kv)
+		}
+	}
+}

@@ -31,6 +31,7 @@ import (
 	"os/signal"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -64,6 +65,16 @@ type config struct {
 	pgPool      int
 	keep        bool
 	only        *regexp.Regexp // the scenarios to run; the bare handler always runs
+	answerCache int            // the console's -answer-cache in MiB; -1: its default
+}
+
+// consoleFlags are the flags the consoles measured are started with, beyond their
+// addresses and data directory.
+func (c config) consoleFlags() []string {
+	if c.answerCache < 0 {
+		return nil
+	}
+	return []string{"-answer-cache", strconv.Itoa(c.answerCache)}
 }
 
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -74,6 +85,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.console, "console", "", "console binary to measure (default: build ./cmd/console)")
 	fs.IntVar(&c.conns, "c", 64, "connections (workers) per scenario")
+	fs.IntVar(&c.answerCache, "answer-cache", -1, "MiB of the console's answer cache (0: none, to measure without it; -1: the console's default)")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "timed window of each scenario")
 	fs.DurationVar(&c.warmup, "warmup", time.Second, "warm-up before each window, not counted")
 	fs.DurationVar(&c.soak, "soak", 60*time.Second, "mixed load watching resident memory (0: none)")
@@ -156,7 +168,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer stopProcess(bare, &err)
-	sqlite, err := startConsole(ctx, bin, dir, "console-sqlite", "", progress)
+	sqlite, err := startConsole(ctx, bin, dir, "console-sqlite", "", cfg.consoleFlags(), progress)
 	if err != nil {
 		return err
 	}
@@ -352,7 +364,7 @@ func postgresOrders(ctx context.Context, cfg config, bin, dir string, progress f
 	if err != nil {
 		return review, placed, v, err
 	}
-	p, err := startConsole(ctx, bin, dir, "console-postgres", consoleURL, progress)
+	p, err := startConsole(ctx, bin, dir, "console-postgres", consoleURL, cfg.consoleFlags(), progress)
 	if err != nil {
 		return review, placed, v, err
 	}

@@ -30,8 +30,9 @@ type process struct {
 }
 
 // startConsole starts the console binary on free loopback ports with its own data
-// directory (and databaseURL, if any, in its environment) and waits for /healthz.
-func startConsole(ctx context.Context, bin, dir, name, databaseURL string, progress func(string, ...any)) (*process, error) {
+// directory (and databaseURL, if any, in its environment), and any flags in extra,
+// and waits for /healthz.
+func startConsole(ctx context.Context, bin, dir, name, databaseURL string, extra []string, progress func(string, ...any)) (*process, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -41,7 +42,7 @@ func startConsole(ctx context.Context, bin, dir, name, databaseURL string, progr
 		return nil, err
 	}
 	data := filepath.Join(dir, name+"-data")
-	cmd := exec.Command(bin, "-addr", addr, "-data", data, "-metrics-addr", metricsAddr)
+	cmd := exec.Command(bin, append([]string{"-addr", addr, "-data", data, "-metrics-addr", metricsAddr}, extra...)...)
 	cmd.Env = consoleEnv()
 	if databaseURL != "" {
 		cmd.Env = append(cmd.Env, "DATABASE_URL="+databaseURL) // not in ps, unlike a flag
@@ -242,7 +243,8 @@ func consoleEnv() []string {
 	for _, kv := range os.Environ() {
 		switch k, _, _ := strings.Cut(kv, "="); k {
 		case "ADDR", "DATA_DIR", "DATABASE_URL", "PRICE_BOOK", "LOG_LEVEL", "SECURE_COOKIES",
-			"DRAIN", "METRICS_ADDR", "PPROF", "WATCH_PRICE_BOOK":
+			"DRAIN", "METRICS_ADDR", "PPROF", "WATCH_PRICE_BOOK", "TRUSTED_PROXIES", "GOB_SESSIONS",
+			"ANSWER_CACHE_MB":
 			continue
 		}
 		env = append(env, kv)
