@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -108,6 +109,53 @@ func BenchmarkPlaceOrder(b *testing.B) {
 	for b.Loop() {
 		if _, err := c.PlaceOrder(c.ReviewForm("kms?region=ap-tokyo&customer_keys=10&again=1")); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAnswerCache asks for the gzipped answers above from a console with the
+// answer cache (8 MiB, the console's default): "Hit", the same request again, served
+// from the cache; "New", another estimate every time, priced, rendered, gzipped and
+// noted by the cache (docs/performance.md).
+func BenchmarkAnswerCache(b *testing.B) {
+	const ssm = "region=ap-tokyo&credentials=%d&qps_units=2&billing=annual&term=1"
+	for _, bc := range []struct{ name, method, target, body string }{
+		{"QuoteAPI", http.MethodPost, "/api/v1/quotes", strings.Replace(issueExample, "125000", "%d", 1)},
+		{"SSMFragment", http.MethodGet, "/ssm/quote?" + ssm, ""},
+		{"SSMEstimatorPage", http.MethodGet, "/ssm?" + ssm, ""},
+	} {
+		if !strings.Contains(bc.target+bc.body, "%d") {
+			b.Fatalf("%s: nothing to vary", bc.name)
+		}
+		for _, mode := range []string{"Hit", "New"} {
+			b.Run(bc.name+"/"+mode, func(b *testing.B) {
+				s := benchServer(b).(*Server)
+				s.answers = newAnswerCache(8 << 20)
+				s.router = s.routes()
+				n := 2500
+				b.ReportAllocs()
+				for b.Loop() {
+					if mode == "New" {
+						n++
+					}
+					target, body := bc.target, bc.body
+					if body != "" {
+						body = fmt.Sprintf(body, n)
+					} else {
+						target = fmt.Sprintf(target, n)
+					}
+					w := httptest.NewRecorder()
+					r := httptest.NewRequest(bc.method, target, strings.NewReader(body))
+					r.Header.Set("Accept-Encoding", "gzip")
+					if body != "" {
+						r.Header.Set("Content-Type", "application/json")
+					}
+					s.ServeHTTP(w, r)
+					if w.Code != http.StatusOK || w.Header().Get("Content-Encoding") != "gzip" {
+						b.Fatalf("%s: %d, Content-Encoding %q", target, w.Code, w.Header().Get("Content-Encoding"))
+					}
+				}
+			})
 		}
 	}
 }
