@@ -109,8 +109,8 @@ Flags of the server:
 }
 
 // defaultAnswerCacheMiB holds a few thousand answers (2 to 15 kB each, gzipped or
-// not): the estimates visitors ask for most. Full, it adds about four times its size
-// to the resident memory (the collector's headroom; docs/performance.md).
+// not): the estimates visitors ask for most. Full, it added about four times its
+// size to the resident memory in the load run's soak (docs/performance.md).
 const defaultAnswerCacheMiB = 8
 
 // maxAnswerCacheMiB: more than this is a typo (a size in bytes, say), not a plan.
