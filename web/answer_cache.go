@@ -27,12 +27,13 @@ import (
 //
 // Kept: the answer to a request asked for before (an estimate asked for once only, as
 // most typed ones are, costs a hash and no copy), if it is a 200 that sets no cookie,
-// is written whole with its Content-Length and is not flushed, from a GET of one of the routes cacheable names or a POST to the quote
-// API of at most maxKeyedBody bytes. Its key is everything such an answer depends
-// on: the method, the path and the raw query, whether the client takes gzip, and for
-// a POST its Content-Type and body. It is served only while the price book it was made
-// with is in force. An answer served from the cache is logged and counted as any
-// other (console_answer_cache_total tells hits from misses).
+// is written whole with its Content-Length and is not flushed, and answers a GET of
+// one of the routes cacheable names (its path written without escapes) or a POST to
+// the quote API of at most maxKeyedBody bytes. Its key is everything such an answer
+// depends on: the method, the path and the raw query, whether the client takes gzip,
+// and for a POST its Content-Type and body. It is served only while the price book it
+// was made with is in force. An answer served from the cache is logged and counted as
+// any other (console_answer_cache_total tells hits from misses).
 
 // cacheable reports whether the answers of method and path depend on nothing but the
 // request and the price book. The routes are those of package handlers' public
@@ -146,19 +147,6 @@ func (c *answerCache) remove(el *list.Element) {
 	a := c.order.Remove(el).(*keptAnswer)
 	delete(c.byKey, a.key)
 	c.size -= a.cost()
-}
-
-// len and bytes are for tests.
-func (c *answerCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.byKey)
-}
-
-func (c *answerCache) bytes() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.size
 }
 
 // keepAnswers serves the cacheable requests from the cache, and keeps their answers.

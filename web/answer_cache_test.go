@@ -63,6 +63,19 @@ func (c *answerCache) get(key string, book *pricing.Book) *keptAnswer {
 	return a
 }
 
+// len is the number of answers kept, and bytes what they count against the bound.
+func (c *answerCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.byKey)
+}
+
+func (c *answerCache) bytes() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.size
+}
+
 // cacheRequest is one request of the routes whose answers are kept.
 type cacheRequest struct {
 	method, target, route, body string
