@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -318,5 +320,35 @@ func TestEnterRefreshesTheQuoteInPlace(t *testing.T) {
 	}
 	if err := expect.Locator(label(page, "Credentials")).ToBeFocused(); err != nil {
 		t.Errorf("after Enter the focus left the field: %v", err)
+	}
+}
+
+// TestAQuoteAskedForAgainComesFromTheAnswerCache: switching the region back and forth
+// asks the console for live quotes it has given before; from the third time each is
+// served from its answer cache (gzipped, as the browser asked), and the page shows
+// the same totals as when they were made.
+func TestAQuoteAskedForAgainComesFromTheAnswerCache(t *testing.T) {
+	srv := startServer(t)
+	page := newPage(t, srv)
+	goTo(t, page, "/ssm")
+	choose(t, page, "Billing mode", "Annual")
+	fill(t, page, "Credentials", "2500")
+	fill(t, page, "QPS units", "2")
+	fill(t, page, "Term", "1")
+	for range 3 {
+		choose(t, page, "Region", "Tokyo")
+		wantTotals(t, page, "1,865.00", "22,380.00")
+		choose(t, page, "Region", "Guangzhou")
+		wantTotals(t, page, "1,282.00", "15,384.00")
+	}
+	resp, err := http.Get(srv.MetricsURL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	text, _ := io.ReadAll(resp.Body)
+	m := regexp.MustCompile(`(?m)^console_answer_cache_total\{result="hit"\} (\d+)$`).FindSubmatch(text)
+	if m == nil || string(m[1]) == "0" {
+		t.Errorf("no live quote was served from the answer cache: %q", m)
 	}
 }
