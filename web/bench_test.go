@@ -116,7 +116,8 @@ func BenchmarkPlaceOrder(b *testing.B) {
 // BenchmarkAnswerCache asks for the gzipped answers above from a console with the
 // answer cache (8 MiB, the console's default): "Hit", the same request again, served
 // from the cache; "New", another estimate every time, priced, rendered, gzipped and
-// noted by the cache (docs/performance.md).
+// noted by the cache; "NewUncached", the same without the cache, to compare "New"
+// with (docs/performance.md).
 func BenchmarkAnswerCache(b *testing.B) {
 	const ssm = "region=ap-tokyo&credentials=%d&qps_units=2&billing=annual&term=1"
 	for _, bc := range []struct{ name, method, target, body string }{
@@ -127,15 +128,17 @@ func BenchmarkAnswerCache(b *testing.B) {
 		if !strings.Contains(bc.target+bc.body, "%d") {
 			b.Fatalf("%s: nothing to vary", bc.name)
 		}
-		for _, mode := range []string{"Hit", "New"} {
+		for _, mode := range []string{"Hit", "New", "NewUncached"} {
 			b.Run(bc.name+"/"+mode, func(b *testing.B) {
 				s := benchServer(b).(*Server)
-				s.answers = newAnswerCache(8 << 20)
-				s.router = s.routes()
+				if mode != "NewUncached" {
+					s.answers = newAnswerCache(8 << 20)
+					s.router = s.routes()
+				}
 				n := 2500
 				b.ReportAllocs()
 				for b.Loop() {
-					if mode == "New" {
+					if mode != "Hit" {
 						n++
 					}
 					target, body := bc.target, bc.body
