@@ -208,11 +208,11 @@ func answerKey(r *http.Request) (string, bool) {
 			return "", false
 		}
 		var err error
-		body, err = io.ReadAll(io.LimitReader(r.Body, maxKeyedBody+1))
 		rest := r.Body
+		body, err = io.ReadAll(io.LimitReader(rest, maxKeyedBody+1))
 		switch {
 		case err != nil:
-			r.Body = replayBody{io.MultiReader(bytes.NewReader(body), errorReader{err}), r.Body}
+			r.Body = replayBody{io.MultiReader(bytes.NewReader(body), errorReader{err}), rest}
 			return "", false
 		case len(body) > maxKeyedBody:
 			r.Body = replayBody{io.MultiReader(bytes.NewReader(body), rest), rest}
