@@ -2,14 +2,14 @@ package e2e
 
 import (
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kmsconsole/internal/testserver"
 )
 
 // The estimator journeys: what a buyer does on /ssm and /kms, with the numbers of
@@ -341,14 +341,7 @@ func TestAQuoteAskedForAgainComesFromTheAnswerCache(t *testing.T) {
 		choose(t, page, "Region", "Guangzhou")
 		wantTotals(t, page, "1,282.00", "15,384.00")
 	}
-	resp, err := http.Get(srv.MetricsURL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	text, _ := io.ReadAll(resp.Body)
-	m := regexp.MustCompile(`(?m)^console_answer_cache_total\{result="hit"\} (\d+)$`).FindSubmatch(text)
-	if m == nil || string(m[1]) == "0" {
-		t.Errorf("no live quote was served from the answer cache: %q", m)
+	if hits, _ := testserver.MetricValue(srv.Metrics(t), `console_answer_cache_total{result="hit"}`); hits == 0 {
+		t.Error("no live quote was served from the answer cache")
 	}
 }

@@ -33,10 +33,10 @@ func kmsQuote(t *testing.T, srv *testserver.Server) string {
 // priced, from the real binary's metrics.
 func cacheCounts(t *testing.T, srv *testserver.Server) (hits, misses, priced float64) {
 	t.Helper()
-	text := scrapeMetrics(t, srv)
-	hits, _ = metricValue(text, `console_answer_cache_total{result="hit"}`)
-	misses, _ = metricValue(text, `console_answer_cache_total{result="miss"}`)
-	priced, _ = metricValue(text, `console_quotes_computed_total{result="ok",source="api"}`)
+	text := srv.Metrics(t)
+	hits, _ = testserver.MetricValue(text, `console_answer_cache_total{result="hit"}`)
+	misses, _ = testserver.MetricValue(text, `console_answer_cache_total{result="miss"}`)
+	priced, _ = testserver.MetricValue(text, `console_quotes_computed_total{result="ok",source="api"}`)
 	return hits, misses, priced
 }
 

@@ -1,10 +1,7 @@
 package systemtest
 
 import (
-	"io"
 	"net/http"
-	"regexp"
-	"strconv"
 	"testing"
 
 	"kmsconsole/internal/testserver"
@@ -26,7 +23,7 @@ func TestOrderMetricsMoveOnTheRealBinary(t *testing.T) {
 		t.Fatalf("order without the terms accepted: %d, want 422", code)
 	}
 
-	text := scrapeMetrics(t, srv)
+	text := srv.Metrics(t)
 	for series, want := range map[string]float64{
 		`console_orders_placed_total{product="ssm"}`:                                            3,
 		`console_order_failures_total{product="ssm",reason="invalid"}`:                          1,
@@ -35,7 +32,7 @@ func TestOrderMetricsMoveOnTheRealBinary(t *testing.T) {
 		`console_quotes_computed_total{result="ok",source="purchase"}`:                          4 + 4, // each review page, and each post prices again
 		`console_http_request_duration_seconds_count{code="2xx",method="GET",route="/healthz"}`: -1,
 	} {
-		got, ok := metricValue(text, series)
+		got, ok := testserver.MetricValue(text, series)
 		switch {
 		case !ok:
 			t.Errorf("no %s in the metrics", series)
@@ -43,28 +40,4 @@ func TestOrderMetricsMoveOnTheRealBinary(t *testing.T) {
 			t.Errorf("%s = %v, want %v", series, got, want)
 		}
 	}
-}
-
-func scrapeMetrics(t *testing.T, srv *testserver.Server) string {
-	t.Helper()
-	resp, err := http.Get(srv.MetricsURL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("metrics: %d", resp.StatusCode)
-	}
-	return string(body)
-}
-
-// metricValue finds the sample of one series (name and labels as Prometheus prints them).
-func metricValue(text, series string) (float64, bool) {
-	m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(series) + ` (\S+)$`).FindStringSubmatch(text)
-	if m == nil {
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(m[1], 64)
-	return v, err == nil
 }

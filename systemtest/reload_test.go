@@ -112,7 +112,7 @@ func TestWatchedPriceBookReloadsWhenTheFileChanges(t *testing.T) {
 		t.Errorf("after a bad file the book in force is %q, want the last good one", v)
 	}
 	// The build-info gauge names the book in force, too.
-	if text := scrapeMetrics(t, srv); !strings.Contains(text, `price_book="2026-02-01.1"`) {
+	if text := srv.Metrics(t); !strings.Contains(text, `price_book="2026-02-01.1"`) {
 		t.Error("console_build_info does not name the book in force")
 	}
 }
