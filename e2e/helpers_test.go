@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kmsconsole/internal/testenv"
 )
 
 // Helpers the journeys share: find things the way a user does (by label, by role, by
@@ -252,7 +254,7 @@ func axeAudit(t *testing.T, page playwright.Page, name string) {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(axePath); err != nil {
-		t.Skipf("axe-core is missing (%s): run scripts/axe-deps.sh", axePath)
+		testenv.Skipf(t, "axe-core is missing (%s): run scripts/axe-deps.sh", axePath)
 	}
 	if _, err := page.AddScriptTag(playwright.PageAddScriptTagOptions{Path: &axePath}); err != nil {
 		t.Fatalf("%s: inject axe-core: %v", name, err)

@@ -16,6 +16,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/shopspring/decimal"
+
+	"kmsconsole/internal/testenv"
 )
 
 func testOrder(key string) Order {
@@ -76,7 +78,7 @@ func TestSQLiteBusyPastTheTimeoutIsUnavailable(t *testing.T) {
 // under an open store, then starts it again.
 func TestPostgresPoolRecoversWhenTheServerComesBack(t *testing.T) {
 	if os.Getenv("TEST_DATABASE_URL") == "" {
-		t.Skip("TEST_DATABASE_URL is not set: skipping PostgreSQL")
+		testenv.Skip(t, "TEST_DATABASE_URL is not set: skipping PostgreSQL")
 	}
 	pg := startPrivatePostgres(t)
 	ctx := t.Context()
@@ -115,23 +117,23 @@ func TestPostgresPoolRecoversWhenTheServerComesBack(t *testing.T) {
 }
 
 type privatePostgres struct {
-	dir, url string
-	port     int
+	bin, dir, url string // bin: PostgreSQL's server binaries
+	port          int
 }
 
 // startPrivatePostgres runs a throwaway server (as the postgres user: PostgreSQL
 // refuses to run as root) so that stopping it disturbs nobody.
 func startPrivatePostgres(t *testing.T) *privatePostgres {
-	const bin = "/usr/lib/postgresql/15/bin"
-	if _, err := os.Stat(filepath.Join(bin, "pg_ctl")); err != nil {
-		t.Skipf("no PostgreSQL binaries in %s", bin)
+	bin := testenv.PostgresBin()
+	if bin == "" {
+		testenv.Skip(t, "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin")
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("starting a private PostgreSQL needs root (to run it as the postgres user)")
+		testenv.Skip(t, "starting a private PostgreSQL needs root (to run it as the postgres user)")
 	}
 	u, err := user.Lookup("postgres")
 	if err != nil {
-		t.Skip("no postgres user")
+		testenv.Skip(t, "no postgres user")
 	}
 	dir, err := os.MkdirTemp("", "store-pgfault-")
 	if err != nil {
@@ -150,7 +152,7 @@ func startPrivatePostgres(t *testing.T) *privatePostgres {
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
 
-	pg := &privatePostgres{dir: dir, port: port,
+	pg := &privatePostgres{bin: bin, dir: dir, port: port,
 		url: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)}
 	run(t, "runuser", "-u", "postgres", "--", filepath.Join(bin, "initdb"),
 		"-D", filepath.Join(dir, "data"), "-A", "trust", "-U", "postgres", "--no-sync")
@@ -165,7 +167,7 @@ func startPrivatePostgres(t *testing.T) *privatePostgres {
 
 func (pg *privatePostgres) ctl(t *testing.T, args ...string) {
 	t.Helper()
-	cmd := []string{"-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl",
+	cmd := []string{"-u", "postgres", "--", filepath.Join(pg.bin, "pg_ctl"),
 		"-D", filepath.Join(pg.dir, "data"), "-w", "-l", filepath.Join(pg.dir, "log")}
 	if args[0] == "start" {
 		cmd = append(cmd, "-o", fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off", pg.port, pg.dir))

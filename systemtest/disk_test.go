@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"kmsconsole/internal/testenv"
 	"kmsconsole/internal/testserver"
 )
 
@@ -190,18 +191,19 @@ func lastLine(s string) string {
 
 // mountTmpfs mounts a tmpfs of the given size for the test and unmounts it when the
 // test ends (after the consoles it started have stopped). It skips the test where
-// mounting is not possible (not root, no CAP_SYS_ADMIN in a container).
+// mounting is not possible (not root, no CAP_SYS_ADMIN in a container), or fails it
+// where every test must run (testenv.Skip).
 func mountTmpfs(t *testing.T, size string) string {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		t.Skip("mounting a tmpfs needs root")
+		testenv.Skip(t, "mounting a tmpfs needs root")
 	}
 	dir := filepath.Join(t.TempDir(), "mnt")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
+		testenv.Skipf(t, "cannot mount a tmpfs here: %v %s", err, out)
 	}
 	t.Cleanup(func() { unmount(t, dir) })
 	return dir
@@ -243,16 +245,17 @@ type ext4Image struct {
 }
 
 // mountExt4Image makes and mounts a small ext4 file system for the test, and unmounts
-// it when the test ends. It skips the test where that is not possible: not root, no
-// loop devices, no mkfs.ext4, or a kernel without ext4's trigger_fs_error.
+// it when the test ends. It skips the test where that is not possible (not root, no
+// loop devices, no mkfs.ext4, or a kernel without ext4's trigger_fs_error), or fails
+// it where every test must run (testenv.Skip).
 func mountExt4Image(t *testing.T) *ext4Image {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		t.Skip("mounting a loop device needs root")
+		testenv.Skip(t, "mounting a loop device needs root")
 	}
 	for _, tool := range []string{"mkfs.ext4", "e2fsck", "mount", "umount"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("no %s here", tool)
+			testenv.Skipf(t, "no %s here", tool)
 		}
 	}
 	tmp := t.TempDir()
@@ -267,14 +270,14 @@ func mountExt4Image(t *testing.T) *ext4Image {
 		t.Fatal(err)
 	}
 	if out, err := exec.Command("mkfs.ext4", "-q", "-F", fs.image).CombinedOutput(); err != nil {
-		t.Skipf("mkfs.ext4: %v %s", err, out)
+		testenv.Skipf(t, "mkfs.ext4: %v %s", err, out)
 	}
 	if err := fs.mount(); err != nil {
-		t.Skipf("cannot loop-mount a file system here: %v", err)
+		testenv.Skipf(t, "cannot loop-mount a file system here: %v", err)
 	}
 	t.Cleanup(func() { unmount(t, fs.dir) })
 	if _, err := os.Stat(fs.trigger()); err != nil {
-		t.Skipf("this kernel cannot make ext4 fail on demand (%v)", err)
+		testenv.Skipf(t, "this kernel cannot make ext4 fail on demand (%v)", err)
 	}
 	return fs
 }

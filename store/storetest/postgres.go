@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"kmsconsole/internal/testenv"
 )
 
 // EnvDatabaseURL names the variable that points the tests at a PostgreSQL server.
@@ -17,13 +19,13 @@ const EnvDatabaseURL = "TEST_DATABASE_URL"
 
 // PostgresURL creates a database of its own for the test (t_<random>) on the server
 // at $TEST_DATABASE_URL, drops it when the test ends, and returns its URL. Without
-// the variable the test is skipped.
+// the variable the test is skipped (failed where TEST_REQUIRE_ALL=1: package testenv).
 func PostgresURL(tb testing.TB) string {
 	tb.Helper()
 	admin := os.Getenv(EnvDatabaseURL)
 	if admin == "" {
-		tb.Skip(EnvDatabaseURL + " is not set: skipping PostgreSQL " +
-			"(e.g. " + EnvDatabaseURL + "=postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
+		testenv.Skip(tb, EnvDatabaseURL+" is not set: skipping PostgreSQL "+
+			"(e.g. "+EnvDatabaseURL+"=postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
 	}
 	u, err := url.Parse(admin)
 	if err != nil {
