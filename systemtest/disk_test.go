@@ -354,3 +354,107 @@ func unmount(t *testing.T, dir string) {
 		}
 	}
 }
+
+// TestReadOnlyDatabaseFileAnswers503AndOrdersResumeWhenWritable makes the database's
+// files unwritable under a running console (chattr +i, which holds for root too,
+// unlike a file mode): orders answer 503 with a page saying why, the estimator keeps
+// working, and once the files are writable again the same console places the refused
+// forms' orders once, without a restart. A console started on an unwritable database
+// file refuses to start, saying why. The database passes PRAGMA integrity_check and
+// holds exactly the orders acknowledged.
+func TestReadOnlyDatabaseFileAnswers503AndOrdersResumeWhenWritable(t *testing.T) {
+	t.Parallel()
+	data := filepath.Join(t.TempDir(), "data")
+	srv := testserver.Start(t, consoleBin, testserver.DataDir(data))
+	c := testserver.NewClient(t, srv.URL)
+	var orders, refused []*pendingOrder
+	for range 5 {
+		o := reviewed(t, c)
+		if p := placeOnce(c, o, 10*time.Second); p.code != http.StatusSeeOther {
+			t.Fatalf("order before the database turns read-only: %d %v", p.code, p.err)
+		}
+		orders = append(orders, o)
+	}
+	for range 5 {
+		refused = append(refused, reviewed(t, c))
+	}
+
+	files := immutable(t, filepath.Join(data, "console.db"), filepath.Join(data, "console.db-wal"))
+	for _, o := range refused {
+		p := placeOnce(c, o, 10*time.Second)
+		checkRefusal(t, "an order with a read-only database file", p)
+		if p.code != http.StatusServiceUnavailable {
+			t.Errorf("an order with a read-only database file answered %d, want 503", p.code)
+		}
+	}
+	stillServing(t, c)
+	readyz, _, _ := c.Get("/readyz")
+	myOrders, _, _ := c.Get("/orders")
+	if readyz == http.StatusInternalServerError || myOrders == http.StatusInternalServerError {
+		t.Errorf("with a read-only database file /readyz answers %d and My orders %d: never a 500", readyz, myOrders)
+	}
+	orders = append(orders, refused...)
+
+	files.writable(t)
+	for _, o := range refused {
+		placeUntilAcked(t, o, 10*time.Second)
+	}
+	srv.Stop(t)
+
+	// Started on an unwritable database file, the console stops at once and says why.
+	immutable(t, filepath.Join(data, "console.db"))
+	began := time.Now()
+	out, err := console(t, "-addr", testserver.FreeAddr(t), "-data", data, "-metrics-addr", "")
+	if exitCode(err) <= 0 || time.Since(began) > 10*time.Second || !strings.Contains(out, "the database file cannot be written") ||
+		!strings.Contains(out, "console.db: operation not permitted") {
+		t.Errorf("a console started on a read-only database file: %v after %v, want a failure saying so:\n%s", err, time.Since(began), out)
+	}
+	files.writable(t)
+
+	checkDatabase(t, filepath.Join(data, "console.db"), orders)
+	t.Logf("read-only database file: %d orders refused with 503; /readyz %d and My orders %d meanwhile; a console started on it exits saying %q; once writable all %d orders placed once without a restart, integrity_check ok",
+		len(refused), readyz, myOrders, strings.TrimSpace(lastLine(out)), len(orders))
+}
+
+// immutableFiles are files made unwritable with chattr +i.
+type immutableFiles struct{ names []string }
+
+// immutable sets the immutable attribute on the files that exist of names, and clears
+// it when the test ends (else its temporary folder could not be removed). It skips the
+// test where that is not possible (not root, no chattr, or a file system without the
+// attribute), or fails it where every test must run (testenv.Skip).
+func immutable(t *testing.T, names ...string) *immutableFiles {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		testenv.Skip(t, "chattr +i needs root")
+	}
+	if _, err := exec.LookPath("chattr"); err != nil {
+		testenv.Skip(t, "no chattr here")
+	}
+	files := &immutableFiles{}
+	t.Cleanup(func() { files.writable(t) })
+	for _, name := range names {
+		if _, err := os.Stat(name); err != nil {
+			continue
+		}
+		if out, err := exec.Command("chattr", "+i", name).CombinedOutput(); err != nil {
+			testenv.Skipf(t, "chattr +i %s: %v %s", name, err, out)
+		}
+		files.names = append(files.names, name)
+	}
+	if len(files.names) == 0 {
+		t.Fatalf("none of %v exists", names)
+	}
+	return files
+}
+
+// writable clears the immutable attribute of the files, once.
+func (files *immutableFiles) writable(t *testing.T) {
+	t.Helper()
+	for _, name := range files.names {
+		if out, err := exec.Command("chattr", "-i", name).CombinedOutput(); err != nil {
+			t.Errorf("chattr -i %s: %v %s", name, err, out)
+		}
+	}
+	files.names = nil
+}
