@@ -17,9 +17,11 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// Ready answers 200 only when the console can take orders: the database answers (its
+// Ready answers 200 when the console is ready for traffic: the database answers (its
 // migrations were applied when it was opened, before serving), a price book is loaded,
 // and the process is not draining. Otherwise 503 with the reason, for a load balancer.
+// It does not write: a database that answers but cannot be written (a full disk) is
+// ready, and its orders answer 503 on their own.
 func (h *Handlers) Ready(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case h.draining.Load():

@@ -42,6 +42,22 @@ type DatabaseFile struct {
 	Orders        int
 }
 
+// CheckWritable refuses a SQLite database file in dataDir that exists and cannot be
+// written (its mode, an immutable attribute, a read-only mount). SQLite would open it
+// read-only without a word, and a server would start and fail every order; the
+// server checks first, and does not start. Commands that only read (user list, a
+// backup) need no such check.
+func CheckWritable(dataDir string) error {
+	f, err := os.OpenFile(filepath.Join(dataDir, sqliteFileName), os.O_WRONLY, 0)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil // SQLite creates it
+	case err != nil:
+		return fmt.Errorf("store: the database file cannot be written: %w", err)
+	}
+	return f.Close()
+}
+
 // LockDataDir takes the data directory's lock, <dataDir>/console.lock, without
 // waiting: ErrDataDirInUse (naming the holder's pid) when a process holds it. The
 // server holds it while it runs and a restore while it replaces the database; the

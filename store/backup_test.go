@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"kmsconsole/internal/testenv"
 	"kmsconsole/store"
 	"kmsconsole/store/storetest"
 )
@@ -359,4 +361,40 @@ func dirState(t *testing.T, dir string) string {
 		fmt.Fprintf(&b, "%s %d %x\n", e.Name(), len(content), sha256.Sum256(content))
 	}
 	return b.String()
+}
+
+func TestCheckWritableRefusesADatabaseFileThatCannotBeWritten(t *testing.T) {
+	dir := t.TempDir()
+	if err := store.CheckWritable(dir); err != nil {
+		t.Errorf("no database file yet: %v, want none (SQLite creates it)", err)
+	}
+	file := filepath.Join(dir, "console.db")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.CheckWritable(dir); err != nil {
+		t.Errorf("a writable file: %v", err)
+	}
+
+	// Root writes whatever the mode says; the immutable attribute holds for root too.
+	if os.Geteuid() == 0 {
+		if out, err := exec.Command("chattr", "+i", file).CombinedOutput(); err != nil {
+			testenv.Skipf(t, "chattr +i: %v %s", err, out)
+		}
+		defer exec.Command("chattr", "-i", file).Run()
+	} else if err := os.Chmod(file, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	err := store.CheckWritable(dir)
+	if err == nil || !strings.Contains(err.Error(), "the database file cannot be written") || !strings.Contains(err.Error(), file) {
+		t.Errorf("an unwritable file: %v, want an error saying so and naming %s", err, file)
+	}
+
+	other := t.TempDir()
+	if err := os.Mkdir(filepath.Join(other, "console.db"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.CheckWritable(other); err == nil {
+		t.Error("a directory where the database file should be: no error")
+	}
 }

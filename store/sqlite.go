@@ -59,9 +59,6 @@ func openSQLite(ctx context.Context, dataDir string, logger *slog.Logger, opt sq
 		return nil, fmt.Errorf("store: data directory: %w", err)
 	}
 	file := filepath.Join(dir, "console.db")
-	if err := checkWritable(file); err != nil {
-		return nil, err
-	}
 	busy := strconv.FormatInt(opt.busyTimeout.Milliseconds(), 10)
 
 	writer, err := sql.Open("sqlite", sqliteDSN(file, url.Values{
@@ -165,21 +162,6 @@ func setUpSQLite(ctx context.Context, writer *sql.DB, busyTimeout time.Duration)
 		case <-time.After(time.Duration(10+mathrand.IntN(40)) * time.Millisecond):
 		}
 	}
-}
-
-// checkWritable refuses a database file that exists and cannot be written (its mode,
-// an immutable attribute, a read-only mount). SQLite would open it read-only without
-// a word, the console would start, and every order would fail; this way it does not
-// start, and says why.
-func checkWritable(file string) error {
-	f, err := os.OpenFile(file, os.O_WRONLY, 0)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return nil // SQLite creates it
-	case err != nil:
-		return fmt.Errorf("store: the database file cannot be written: %w", err)
-	}
-	return f.Close()
 }
 
 func isBusy(err error) bool {

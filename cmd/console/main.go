@@ -96,6 +96,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 		defer unlock()
+		if err := store.CheckWritable(cfg.dataDir); err != nil {
+			return err
+		}
 	}
 	st, err := store.Open(ctx, cfg.dataDir, cfg.databaseURL, log)
 	if err != nil {
