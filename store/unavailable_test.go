@@ -77,9 +77,6 @@ func TestSQLiteBusyPastTheTimeoutIsUnavailable(t *testing.T) {
 // TestPostgresPoolRecoversWhenTheServerComesBack stops a private PostgreSQL server
 // under an open store, then starts it again.
 func TestPostgresPoolRecoversWhenTheServerComesBack(t *testing.T) {
-	if os.Getenv("TEST_DATABASE_URL") == "" {
-		testenv.Skip(t, "TEST_DATABASE_URL is not set: skipping PostgreSQL")
-	}
 	pg := startPrivatePostgres(t)
 	ctx := t.Context()
 	s, err := openPostgres(ctx, pg.url, slog.New(slog.DiscardHandler))
