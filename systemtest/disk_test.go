@@ -102,17 +102,7 @@ func TestReadOnlyFileSystemAnswers503AndOrdersResumeAfterARestart(t *testing.T) 
 	data := filepath.Join(fs.dir, "data")
 	srv := testserver.Start(t, consoleBin, testserver.DataDir(data))
 	c := testserver.NewClient(t, srv.URL)
-	var orders, refused []*pendingOrder
-	for range 5 {
-		o := reviewed(t, c)
-		if p := placeOnce(c, o, 10*time.Second); p.code != http.StatusSeeOther {
-			t.Fatalf("order before the file system turns read-only: %d %v", p.code, p.err)
-		}
-		orders = append(orders, o)
-	}
-	for range 5 {
-		refused = append(refused, reviewed(t, c))
-	}
+	orders, refused := placedThenReviewed(t, c, 5, "before the file system turns read-only")
 
 	fs.failWrites(t)
 	doubled := 0
@@ -154,6 +144,23 @@ func TestReadOnlyFileSystemAnswers503AndOrdersResumeAfterARestart(t *testing.T) 
 	checkDatabase(t, filepath.Join(data, "console.db"), orders)
 	t.Logf("read-only file system: %d orders refused with 503 (%d of them with a second page after the error page); /readyz %d and My orders %d meanwhile; a console started on it exits saying %q; after fsck and a restart all %d orders placed once, integrity_check ok",
 		len(refused), doubled, readyz, myOrders, strings.TrimSpace(lastLine(out)), len(orders))
+}
+
+// placedThenReviewed places n orders, each of which must be acknowledged (what says
+// when, for the failure), then fetches the review forms of n more, not yet posted.
+func placedThenReviewed(t *testing.T, c *testserver.Client, n int, what string) (placed, reviewedOnly []*pendingOrder) {
+	t.Helper()
+	for range n {
+		o := reviewed(t, c)
+		if p := placeOnce(c, o, 10*time.Second); p.code != http.StatusSeeOther {
+			t.Fatalf("order %s: %d %v", what, p.code, p.err)
+		}
+		placed = append(placed, o)
+	}
+	for range n {
+		reviewedOnly = append(reviewedOnly, reviewed(t, c))
+	}
+	return placed, reviewedOnly
 }
 
 // checkRefusal fails the test unless p is an acknowledgement, or a 503 that says why
@@ -367,17 +374,7 @@ func TestReadOnlyDatabaseFileAnswers503AndOrdersResumeWhenWritable(t *testing.T)
 	data := filepath.Join(t.TempDir(), "data")
 	srv := testserver.Start(t, consoleBin, testserver.DataDir(data))
 	c := testserver.NewClient(t, srv.URL)
-	var orders, refused []*pendingOrder
-	for range 5 {
-		o := reviewed(t, c)
-		if p := placeOnce(c, o, 10*time.Second); p.code != http.StatusSeeOther {
-			t.Fatalf("order before the database turns read-only: %d %v", p.code, p.err)
-		}
-		orders = append(orders, o)
-	}
-	for range 5 {
-		refused = append(refused, reviewed(t, c))
-	}
+	orders, refused := placedThenReviewed(t, c, 5, "before the database turns read-only")
 
 	files := immutable(t, filepath.Join(data, "console.db"), filepath.Join(data, "console.db-wal"))
 	for _, o := range refused {
